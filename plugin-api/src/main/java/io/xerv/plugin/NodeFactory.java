@@ -1,0 +1,65 @@
+package io.xerv.plugin;
+
+import java.util.List;
+
+/**
+ * Describes one node type and creates its instances. A factory is created once per host and is
+ * shared; it must be thread-safe.
+ *
+ * <p>The host calls {@link #validate} when a flow is deployed or validated, and {@link #create} once
+ * per node of a deployed flow. Neither is called on a trace's hot path.
+ */
+@Stable
+public interface NodeFactory {
+
+    /** The port every node has: it fires when the node fails and the port is connected. */
+    String ERROR_PORT = "error";
+
+    /** The default input port, used by edges that name no port. */
+    String DEFAULT_INPUT = "in";
+
+    /** The default output port, used by edges that name no port. */
+    String DEFAULT_OUTPUT = "out";
+
+    /** The type name used in flows, for example {@code std::switch} or {@code acme::geocode}. */
+    String type();
+
+    /** One sentence for {@code xerv nodes} and the API's node metadata. */
+    default String description() {
+        return "";
+    }
+
+    /** Declared input ports. Several edges may enter the same port. */
+    default List<String> inputPorts() {
+        return List.of(DEFAULT_INPUT);
+    }
+
+    /** Declared output ports, not counting {@link #ERROR_PORT}, which every node has. */
+    default List<String> outputPorts() {
+        return List.of(DEFAULT_OUTPUT);
+    }
+
+    /** Where instances run: inline on the trace's event loop, or on the blocking worker pool. */
+    default Execution execution() {
+        return Execution.INLINE;
+    }
+
+    /**
+     * Checks a node's configuration. Selectors ({@code ${...}}) appear here as the strings the flow
+     * wrote, since their values exist only when a trace runs.
+     *
+     * @param config the node's {@code config} map (an empty map when the flow has none)
+     * @return the problems found, each with the path of the offending key; empty when valid
+     */
+    default List<ConfigError> validate(Value config) {
+        return List.of();
+    }
+
+    /**
+     * Creates the node for one entry of a flow. Called after {@link #validate} found no errors.
+     *
+     * @throws IllegalArgumentException when the definition cannot be used; the message is shown to
+     *     the flow's author
+     */
+    Node create(NodeDefinition definition);
+}
