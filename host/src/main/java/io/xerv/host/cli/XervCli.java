@@ -1,0 +1,43 @@
+package io.xerv.host.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code xerv} command line. */
+@Command(name = "xerv", mixinStandardHelpOptions = true, versionProvider = XervCli.Version.class,
+        description = "Xerv: run YAML flows of nodes over a memory-mapped arena.",
+        subcommands = {RunCommand.class, ValidateCommand.class, InspectCommand.class, NodesCommand.class,
+                CommandLine.HelpCommand.class})
+public final class XervCli {
+
+    /** Exit code of a completed trace or a valid flow. */
+    public static final int OK = 0;
+    /** Exit code of a failed or cancelled trace, or an invalid flow. */
+    public static final int FAILED = 1;
+    /** Exit code of bad usage or input the command could not use (flow file, JSON, arena file). */
+    public static final int USAGE = 2;
+    /** Exit code of a trace that suspended and waits to be resumed. */
+    public static final int SUSPENDED = 3;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new XervCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("xerv " + cmd.getCommandName() + ": " + (ex.getMessage() == null ? ex : ex.getMessage()));
+            return USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = XervCli.class.getPackage().getImplementationVersion();
+            return new String[] {"xerv " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

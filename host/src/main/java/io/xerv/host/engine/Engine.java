@@ -1,0 +1,267 @@
+package io.xerv.host.engine;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.xerv.arena.Arena;
+import io.xerv.arena.ArenaLayout;
+import io.xerv.arena.ArenaStore;
+import io.xerv.arena.FlexValue;
+import io.xerv.arena.ValueCodec;
+import io.xerv.host.flow.FlowDefinition;
+import io.xerv.host.flow.FlowException;
+import io.xerv.host.flow.FlowLoader;
+import io.xerv.host.flow.TriggerDef;
+import io.xerv.host.plugin.NodeRegistry;
+import io.xerv.plugin.Value;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs traces of compiled flows: the local engine. Owns a Vert.x instance whose event loops run the
+ * traces (each pinned to one context), a virtual-thread worker pool for blocking nodes, and the
+ * arena store. Thread-safe; every method may be called from any thread.
+ */
+public final class Engine implements AutoCloseable {
+
+    final Vertx vertx;
+    final ExecutorService workers;
+    final LongSupplier clock;
+    private final ArenaStore arenas;
+    private final NodeRegistry registry;
+    private final Linker linker;
+    private final Context[] contexts;
+    private final AtomicInteger next = new AtomicInteger();
+    private final ConcurrentHashMap<UUID, TraceRun> live = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TraceRun> hooks = new ConcurrentHashMap<>();
+
+    private Engine(EngineConfig config) {
+        this.clock = config.clock();
+        this.registry = config.registry();
+        this.linker = new Linker(registry);
+        this.arenas = ArenaStore.open(config.dataDir().resolve("arenas"), config.arenas());
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+        this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("xerv-node-", 0).factory());
+        this.contexts = new Context[config.eventLoops()];
+        for (int i = 0; i < contexts.length; i++) {
+            contexts[i] = vertx.getOrCreateContext();
+        }
+    }
+
+    /** Starts an engine. Close it to stop its threads and unmap its arenas. */
+    public static Engine start(EngineConfig config) {
+        return new Engine(config);
+    }
+
+    /** The node types flows may use. */
+    public NodeRegistry registry() {
+        return registry;
+    }
+
+    /** The arena store. */
+    public ArenaStore arenas() {
+        return arenas;
+    }
+
+    /** The Vert.x instance the traces run on. */
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * Loads, validates and links a flow file.
+     *
+     * @throws FlowException with every problem found, each naming file, line and column
+     */
+    public CompiledFlow load(Path file) throws FlowException {
+        return linker.link(FlowLoader.load(file, registry));
+    }
+
+    /** Links a flow that was already loaded. */
+    public CompiledFlow link(FlowDefinition def) throws FlowException {
+        return linker.link(def);
+    }
+
+    /**
+     * Starts a trace with a JSON payload (encoded once into the trace's arena).
+     *
+     * @param triggerId the trigger that fires, or null for the flow's only (or only manual) trigger
+     * @throws IllegalArgumentException for malformed JSON or an unknown or ambiguous trigger
+     */
+    public TraceHandle start(CompiledFlow flow, String triggerId, byte[] json) {
+        ByteBuffer flex = ValueCodec.encodeJson(json);
+        byte[] bytes = new byte[flex.remaining()];
+        flex.get(bytes);
+        return start(flow, triggerId, ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * Starts a trace with a payload value.
+     *
+     * @throws IllegalArgumentException for an unknown or ambiguous trigger
+     */
+    public TraceHandle start(CompiledFlow flow, String triggerId, Value payload) {
+        ByteBuffer flex = ValueCodec.encode(payload);
+        byte[] bytes = new byte[flex.remaining()];
+        flex.get(bytes);
+        return start(flow, triggerId, ByteBuffer.wrap(bytes));
+    }
+
+    private TraceHandle start(CompiledFlow flow, String triggerId, ByteBuffer flexPayload) {
+        String trigger = pickTrigger(flow, triggerId);
+        UUID id = UUID.randomUUID();
+        Context ctx = contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
+        // The run is built on its context: the arena and all trace state are touched only there.
+        TraceRunRef ref = new TraceRunRef();
+        ctx.runOnContext(v -> {
+            Arena arena;
+            try {
+                arena = arenas.create(id, flow.configBlock(trigger));
+            } catch (RuntimeException e) {
+                ref.fail(e);
+                return;
+            }
+            FlexValue payload = arena.value(arena.append(ArenaLayout.KIND_VALUE, 0, flexPayload));
+            TraceRun run = new TraceRun(this, flow, id, trigger, ctx, arena, payload);
+            live.put(id, run);
+            ref.set(run);
+            run.start();
+        });
+        return ref.handle(this, id, ctx);
+    }
+
+    /**
+     * Resumes a suspended trace.
+     *
+     * @param decision one the suspension accepts (for {@code std::wait}: approve, reject, escalate)
+     * @return a future that fails with {@link IllegalArgumentException} for an unknown hook id or a
+     *     decision the suspension does not accept
+     */
+    public Future<Void> resume(String hookId, String decision, Value payload) {
+        TraceRun run = hooks.get(hookId);
+        if (run == null) {
+            return Future.failedFuture(new IllegalArgumentException("no suspension with hook id '" + hookId + "'"));
+        }
+        return Future.future(p -> run.context.runOnContext(v -> {
+            String err = run.resume(hookId, decision, payload == null ? io.xerv.plugin.Values.NULL : payload, false);
+            if (err == null) {
+                p.complete();
+            } else {
+                p.fail(new IllegalArgumentException(err));
+            }
+        }));
+    }
+
+    /** The hook ids of every suspension waiting now. */
+    public List<String> suspendedHooks() {
+        return new ArrayList<>(hooks.keySet());
+    }
+
+    /** A trace that is running or suspended. */
+    public Optional<TraceHandle> trace(UUID id) {
+        TraceRun r = live.get(id);
+        return r == null ? Optional.empty() : Optional.of(new TraceHandle(id, r.context, Future.succeededFuture(r)));
+    }
+
+    /** Cancels a running or suspended trace. */
+    public Future<Void> cancel(UUID id, String why) {
+        TraceRun r = live.get(id);
+        if (r == null) {
+            return Future.failedFuture(new IllegalArgumentException("no running trace " + id));
+        }
+        return Future.future(p -> r.context.runOnContext(v -> {
+            r.cancel(why);
+            p.complete();
+        }));
+    }
+
+    /** The number of traces running or suspended. */
+    public int liveTraces() {
+        return live.size();
+    }
+
+    boolean claimHook(String hook, TraceRun run) {
+        return hooks.putIfAbsent(hook, run) == null;
+    }
+
+    void releaseHook(String hook) {
+        hooks.remove(hook);
+    }
+
+    void traceEnded(TraceRun run, TraceReport report) {
+        live.remove(run.traceId);
+        arenas.finish(run.arena);
+    }
+
+    static String pickTrigger(CompiledFlow flow, String requested) {
+        List<TriggerDef> triggers = flow.definition().triggers();
+        if (requested != null) {
+            for (TriggerDef t : triggers) {
+                if (t.id().equals(requested)) {
+                    return requested;
+                }
+            }
+            if (triggers.isEmpty() && requested.equals("manual")) {
+                return requested;
+            }
+            throw new IllegalArgumentException("flow '" + flow.name() + "' has no trigger '" + requested + "'"
+                    + (triggers.isEmpty() ? "" : "; triggers: " + ids(triggers)));
+        }
+        if (triggers.isEmpty()) {
+            return "manual";
+        }
+        if (triggers.size() == 1) {
+            return triggers.get(0).id();
+        }
+        List<TriggerDef> manual = triggers.stream().filter(t -> t.type().equals("manual")).toList();
+        if (manual.size() == 1) {
+            return manual.get(0).id();
+        }
+        throw new IllegalArgumentException("flow '" + flow.name() + "' has several triggers (" + ids(triggers)
+                + "); pick one with --trigger");
+    }
+
+    private static String ids(List<TriggerDef> triggers) {
+        return String.join(", ", triggers.stream().map(TriggerDef::id).toList());
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().await();
+        } catch (Exception e) {
+            // Closing anyway.
+        }
+        workers.shutdownNow();
+        arenas.close();
+    }
+
+    /** Connects a handle to a run that is created on its context a moment later. */
+    private static final class TraceRunRef {
+        private final Promise<TraceRun> promise = Promise.promise();
+
+        void set(TraceRun r) {
+            promise.complete(r);
+        }
+
+        void fail(Throwable t) {
+            promise.fail(t);
+        }
+
+        TraceHandle handle(Engine engine, UUID id, Context ctx) {
+            return new TraceHandle(id, ctx, promise.future());
+        }
+    }
+}

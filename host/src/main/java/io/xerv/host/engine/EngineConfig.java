@@ -1,0 +1,53 @@
+package io.xerv.host.engine;
+
+import io.xerv.arena.ArenaStore;
+import io.xerv.host.plugin.NodeRegistry;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * How an {@link Engine} is set up.
+ *
+ * @param dataDir where arenas live ({@code DIR/arenas})
+ * @param arenas slot size and retention of arenas
+ * @param eventLoops how many event loops run traces (each trace is pinned to one)
+ * @param registry the node types flows may use
+ * @param clock the wall clock nodes see, in epoch millis
+ */
+public record EngineConfig(Path dataDir, ArenaStore.Config arenas, int eventLoops, NodeRegistry registry,
+                           LongSupplier clock) {
+
+    public EngineConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(arenas, "arenas");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(clock, "clock");
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("eventLoops must be at least 1, was " + eventLoops);
+        }
+    }
+
+    /** Defaults: one event loop per core, the plugins on the class path, the system clock. */
+    public static EngineConfig defaults(Path dataDir) {
+        return new EngineConfig(dataDir, ArenaStore.Config.DEFAULT, Runtime.getRuntime().availableProcessors(),
+                NodeRegistry.load(), System::currentTimeMillis);
+    }
+
+    public EngineConfig withArenas(ArenaStore.Config a) {
+        return new EngineConfig(dataDir, a, eventLoops, registry, clock);
+    }
+
+    public EngineConfig withEventLoops(int n) {
+        return new EngineConfig(dataDir, arenas, n, registry, clock);
+    }
+
+    public EngineConfig withClock(LongSupplier c) {
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, c);
+    }
+
+    public EngineConfig withRegistry(NodeRegistry r) {
+        return new EngineConfig(dataDir, arenas, eventLoops, r, clock);
+    }
+}

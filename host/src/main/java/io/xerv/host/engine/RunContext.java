@@ -1,0 +1,179 @@
+package io.xerv.host.engine;
+
+import io.xerv.host.engine.CompiledFlow.CEdge;
+import io.xerv.host.engine.CompiledFlow.CNode;
+import io.xerv.plugin.Input;
+import io.xerv.plugin.NodeContext;
+import io.xerv.plugin.NodeLog;
+import io.xerv.plugin.OutputWriter;
+import io.xerv.plugin.Resumption;
+import io.xerv.plugin.Value;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+
+/**
+ * The {@link NodeContext} of one run of one node. Created per run; reads the frame's edge values, so
+ * it must be used only during the run (on the trace's context, or on the worker running a blocking
+ * node while the trace waits for it).
+ */
+final class RunContext implements NodeContext {
+
+    private final TraceRun run;
+    private final Frame frame;
+    private final CNode node;
+    private final int attempt;
+    private final Resumption resumption;
+    private final long deadline;
+    private Value config;
+    private OutputWriter writer;
+    private NodeLog log;
+    private final long seed;
+    private java.util.SplittableRandom random;
+
+    RunContext(TraceRun run, Frame frame, CNode node, int attempt, Resumption resumption) {
+        this.run = run;
+        this.frame = frame;
+        this.node = node;
+        this.attempt = attempt;
+        this.resumption = resumption;
+        // Drawn on the trace's context, so a node on a worker thread gets its own generator.
+        this.seed = run.random.nextLong();
+        this.deadline = node.timeoutMs > 0 ? run.engine.clock.getAsLong() + node.timeoutMs : Long.MAX_VALUE;
+    }
+
+    @Override
+    public UUID traceId() {
+        return run.traceId;
+    }
+
+    @Override
+    public String nodeId() {
+        return node.id;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public int iteration() {
+        if (node.isLoop) {
+            return frame.iteration[node.index];
+        }
+        return node.loopOwner >= 0 ? frame.iteration[node.loopOwner] : 0;
+    }
+
+    @Override
+    public long deadlineMillis() {
+        return deadline;
+    }
+
+    @Override
+    public Value input() {
+        return input(node.primaryPort);
+    }
+
+    @Override
+    public Value input(String port) {
+        if (node.isLoop && frame.iteration[node.index] > 0 && port.equals(node.primaryPort)) {
+            return frame.loopInput[node.index];
+        }
+        if (node.in.length == 0) {
+            return port.equals(node.primaryPort) ? run.payload : null;
+        }
+        CEdge[] edges = run.flow.edges;
+        for (int e : node.in) {
+            if (frame.edgeState[e] == Frame.EDGE_FIRED && edges[e].toPort.equals(port)) {
+                return frame.edgeValue[e];
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public List<Input> inputs() {
+        CEdge[] edges = run.flow.edges;
+        List<Input> out = new ArrayList<>(node.in.length);
+        if (node.in.length == 0) {
+            out.add(new Input(run.triggerId, "out", node.primaryPort, run.payload));
+            return out;
+        }
+        for (int e : node.in) {
+            if (frame.edgeState[e] == Frame.EDGE_FIRED) {
+                CEdge c = edges[e];
+                String source = c.from >= 0 ? run.flow.nodes[c.from].id : c.trigger;
+                out.add(new Input(source, c.fromPort, c.toPort, frame.edgeValue[e]));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Value config() {
+        Value c = config;
+        if (c == null) {
+            config = c = node.config.bind(ref -> run.lookup(frame, ref));
+        }
+        return c;
+    }
+
+    @Override
+    public Resumption resumption() {
+        return resumption;
+    }
+
+    @Override
+    public OutputWriter output() {
+        OutputWriter w = writer;
+        if (w == null) {
+            writer = w = run.arena.writer(node.index + 1);
+        }
+        return w;
+    }
+
+    @Override
+    public NodeLog log() {
+        NodeLog l = log;
+        if (l == null) {
+            int idx = node.index;
+            // A blocking node logs from its worker thread: hand the line to the trace's context.
+            log = l = (level, message) -> {
+                String line = level.name() + " " + message;
+                if (io.vertx.core.Vertx.currentContext() == run.context) {
+                    run.log(idx, line);
+                } else {
+                    run.context.runOnContext(v -> run.log(idx, line));
+                }
+            };
+        }
+        return l;
+    }
+
+    @Override
+    public long currentTimeMillis() {
+        return run.engine.clock.getAsLong();
+    }
+
+    @Override
+    public RandomGenerator random() {
+        java.util.SplittableRandom r = random;
+        if (r == null) {
+            random = r = new java.util.SplittableRandom(seed);
+        }
+        return r;
+    }
+
+    @Override
+    public UUID randomUuid() {
+        RandomGenerator r = random();
+        long msb = r.nextLong();
+        long lsb = r.nextLong();
+        msb = (msb & ~0xF000L) | 0x4000L;
+        lsb = (lsb & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
+    }
+}

@@ -1,0 +1,49 @@
+package io.xerv.host.engine;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+
+import java.util.UUID;
+
+/**
+ * A started trace. Thread-safe.
+ *
+ * <p>{@link #completion()} completes when the trace completes, fails or is cancelled (with the final
+ * report; a failed trace is a successful future whose report says {@code failed}).
+ * {@link #settled()} also completes when the trace suspends and waits for a resume. All three fail
+ * only when the trace could not start (its arena could not be created).
+ */
+public final class TraceHandle {
+
+    private final UUID traceId;
+    private final Context context;
+    private final Future<TraceRun> run;
+
+    TraceHandle(UUID traceId, Context context, Future<TraceRun> run) {
+        this.traceId = traceId;
+        this.context = context;
+        this.run = run;
+    }
+
+    public UUID traceId() {
+        return traceId;
+    }
+
+    /** The final report, once the trace has ended. */
+    public Future<TraceReport> completion() {
+        return run.compose(r -> r.completion.future());
+    }
+
+    /** The report once the trace has ended or suspended. */
+    public Future<TraceReport> settled() {
+        return run.compose(r -> Future.<TraceReport>future(p -> context.runOnContext(v -> r.settled.future().onComplete(p))));
+    }
+
+    /** A snapshot of the trace now. */
+    public Future<TraceReport> report() {
+        return run.compose(r -> Future.<TraceReport>future(p -> context.runOnContext(v -> {
+            TraceReport fin = r.finalReport();
+            p.complete(fin != null ? fin : r.report());
+        })));
+    }
+}

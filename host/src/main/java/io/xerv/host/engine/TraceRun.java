@@ -1,0 +1,772 @@
+package io.xerv.host.engine;
+
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.xerv.arena.Arena;
+import io.xerv.arena.FlexValue;
+import io.xerv.host.engine.CompiledFlow.CEdge;
+import io.xerv.host.engine.CompiledFlow.CNode;
+import io.xerv.host.flow.SelectorRef;
+import io.xerv.plugin.Completion;
+import io.xerv.plugin.Execution;
+import io.xerv.plugin.NodeFactory;
+import io.xerv.plugin.Readiness;
+import io.xerv.plugin.Resumption;
+import io.xerv.plugin.Suspension;
+import io.xerv.plugin.Value;
+import io.xerv.plugin.Values;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.Future;
+
+import static io.xerv.host.engine.Frame.*;
+
+/**
+ * The scheduler of one trace: a dataflow over the flow's nodes. A node runs as soon as its incoming
+ * edges have settled (fired or skipped) as its readiness asks; an untaken port skips its edges, and
+ * skips propagate, so a merge waits only for live inputs. Loops rerun their body per iteration;
+ * splits run their body once per item, each item in a frame of its own.
+ *
+ * <p>Confined to the trace's Vert.x context: every method runs there, so no state needs a lock.
+ * Blocking nodes run on the engine's worker pool and hand their completion back to the context.
+ */
+final class TraceRun {
+
+    /** A loop that runs more iterations than this fails its trace, whatever its config says. */
+    static final int MAX_LOOP_ITERATIONS = 1_000_000;
+
+    final Engine engine;
+    final CompiledFlow flow;
+    final UUID traceId;
+    final String triggerId;
+    final Context context;
+    final Arena arena;
+    final Value payload;
+    final Value traceIdValue;
+    final SplittableRandom random;
+    final long startNanos = System.nanoTime();
+    final Frame root;
+
+    private final CNode[] nodes;
+    private final CEdge[] edges;
+    private final ArrayDeque<Frame> readyFrames = new ArrayDeque<>();
+    private final ArrayDeque<int[]> readyTasks = new ArrayDeque<>();
+    private boolean draining;
+
+    // What the report shows: the last run of each node.
+    final NodeStatus[] status;
+    final String[] port;
+    final Value[] output;
+    final long[] nanos;
+    final int[] runs;
+    final int[] attempts;
+    final String[] error;
+    final List<String>[] logs;
+
+    TraceStatus state = TraceStatus.RUNNING;
+    String failure;
+    private int running;
+    private final Map<String, Waiting> waiting = new LinkedHashMap<>(2);
+    private final List<Future<?>> blocking = new ArrayList<>(0);
+    private long timeoutTimer = -1;
+    private TraceReport finalReport;
+    final Promise<TraceReport> completion = Promise.promise();
+    Promise<TraceReport> settled = Promise.promise();
+
+    /** A node waiting on a suspension. */
+    record Waiting(Frame frame, int node, int gen, int attempt, Suspension suspension, long timer) {
+    }
+
+    @SuppressWarnings("unchecked")
+    TraceRun(Engine engine, CompiledFlow flow, UUID traceId, String triggerId, Context context, Arena arena, Value payload) {
+        this.engine = engine;
+        this.flow = flow;
+        this.traceId = traceId;
+        this.triggerId = triggerId;
+        this.context = context;
+        this.arena = arena;
+        this.payload = payload;
+        this.traceIdValue = Values.of(traceId.toString());
+        this.random = new SplittableRandom(traceId.getMostSignificantBits() ^ traceId.getLeastSignificantBits());
+        this.nodes = flow.nodes;
+        this.edges = flow.edges;
+        int n = nodes.length;
+        this.root = new Frame(n, edges.length, null, -1, 0, null);
+        status = new NodeStatus[n];
+        java.util.Arrays.fill(status, NodeStatus.PENDING);
+        port = new String[n];
+        output = new Value[n];
+        nanos = new long[n];
+        runs = new int[n];
+        attempts = new int[n];
+        error = new String[n];
+        logs = new List[n];
+    }
+
+    // ---- starting ----
+
+    void start() {
+        long timeout = flow.definition.settings().executionTimeoutMs();
+        if (timeout > 0) {
+            timeoutTimer = engine.vertx.setTimer(timeout, id -> {
+                timeoutTimer = -1;
+                if (!state.isFinal() && state != TraceStatus.SUSPENDED) {
+                    fail("execution timed out after " + timeout + " ms (settings.execution_timeout_ms)");
+                }
+            });
+        }
+        root.active++; // held until the entry nodes are placed
+        for (CEdge c : edges) {
+            if (c.from < 0) {
+                settle(root, c.index, c.trigger.equals(triggerId) ? payload : null);
+            }
+        }
+        for (CNode n : nodes) {
+            if (n.in.length == 0 && root.state[n.index] == PENDING) {
+                if (n.enabled) {
+                    enqueue(root, n.index);
+                } else {
+                    skip(root, n.index);
+                }
+            }
+        }
+        release(root);
+        drain();
+    }
+
+    // ---- edges and readiness ----
+
+    private void settle(Frame f, int e, Value value) {
+        if (f.edgeState[e] != EDGE_PENDING) {
+            return;
+        }
+        CEdge c = edges[e];
+        if (value != null && c.condition != null) {
+            boolean pass;
+            try {
+                pass = c.condition.evaluate(ref -> lookup(f, ref));
+            } catch (RuntimeException ex) {
+                fail("edge condition '" + c.condition.text() + "' failed: " + message(ex));
+                return;
+            }
+            if (!pass) {
+                value = null;
+            }
+        }
+        f.edgeState[e] = value != null ? EDGE_FIRED : EDGE_SKIPPED;
+        f.edgeValue[e] = value;
+        if (c.loopBack) {
+            loopBack(f, c, value);
+            return;
+        }
+        int t = c.to;
+        f.settled[t]++;
+        if (value != null) {
+            f.fired[t]++;
+        }
+        checkReady(f, t);
+    }
+
+    private void checkReady(Frame f, int t) {
+        if (f.state[t] != PENDING) {
+            return;
+        }
+        CNode n = nodes[t];
+        int total = n.in.length;
+        int s = f.settled[t];
+        int fired = f.fired[t];
+        boolean run;
+        Readiness r = n.readiness;
+        switch (r.kind()) {
+            case ANY -> {
+                if (fired >= 1) {
+                    run = true;
+                } else if (s == total) {
+                    run = false;
+                } else {
+                    return;
+                }
+            }
+            case COUNT -> {
+                if (fired >= r.count()) {
+                    run = true;
+                } else if (s == total) {
+                    run = fired > 0;
+                } else {
+                    return;
+                }
+            }
+            default -> {
+                if (s < total) {
+                    return;
+                }
+                run = fired > 0;
+            }
+        }
+        if (run && n.enabled) {
+            enqueue(f, t);
+        } else {
+            skip(f, t);
+        }
+    }
+
+    private void enqueue(Frame f, int node) {
+        f.state[node] = QUEUED;
+        f.active++;
+        readyFrames.add(f);
+        readyTasks.add(new int[] {node, f.gen[node], 1});
+    }
+
+    private void skip(Frame f, int i) {
+        f.state[i] = SKIPPED;
+        if (runs[i] == 0 || f.owner < 0) {
+            status[i] = NodeStatus.SKIPPED;
+        }
+        for (int e : nodes[i].out) {
+            settle(f, e, null);
+        }
+    }
+
+    // ---- running nodes ----
+
+    void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            Frame f;
+            while ((f = readyFrames.poll()) != null) {
+                int[] task = readyTasks.poll();
+                if (state.isFinal() || f.gen[task[0]] != task[1] || f.state[task[0]] != QUEUED) {
+                    release(f);
+                    continue;
+                }
+                execute(f, task[0], task[2], null);
+            }
+        } finally {
+            draining = false;
+        }
+        if (!state.isFinal() && running == 0 && readyFrames.isEmpty() && !waiting.isEmpty()
+                && state != TraceStatus.SUSPENDED) {
+            state = TraceStatus.SUSPENDED;
+            Promise<TraceReport> p = settled;
+            p.tryComplete(report());
+        }
+    }
+
+    private void execute(Frame f, int i, int attempt, Resumption resumption) {
+        CNode n = nodes[i];
+        f.state[i] = RUNNING;
+        status[i] = NodeStatus.RUNNING;
+        RunContext ctx = new RunContext(this, f, n, attempt, resumption);
+        int gen = f.gen[i];
+        if (n.execution == Execution.INLINE) {
+            long t0 = System.nanoTime();
+            Completion c = call(n, ctx);
+            complete(f, i, gen, attempt, c, System.nanoTime() - t0);
+            return;
+        }
+        running++;
+        boolean[] timedOut = new boolean[1];
+        long[] timer = {-1};
+        Future<?> task = engine.workers.submit(() -> {
+            long t0 = System.nanoTime();
+            Completion c = call(n, ctx);
+            long dt = System.nanoTime() - t0;
+            context.runOnContext(v -> {
+                if (timer[0] >= 0) {
+                    engine.vertx.cancelTimer(timer[0]);
+                }
+                if (timedOut[0]) {
+                    return;
+                }
+                running--;
+                complete(f, i, gen, attempt, c, dt);
+                drain();
+            });
+        });
+        blocking.add(task);
+        if (n.timeoutMs > 0) {
+            timer[0] = engine.vertx.setTimer(n.timeoutMs, id -> {
+                timedOut[0] = true;
+                task.cancel(true);
+                running--;
+                complete(f, i, gen, attempt, Completion.fail("timed out after " + n.timeoutMs + " ms (timeout_ms)"),
+                        n.timeoutMs * 1_000_000L);
+                drain();
+            });
+        }
+    }
+
+    private static Completion call(CNode n, RunContext ctx) {
+        try {
+            Completion c = n.node.execute(ctx);
+            if (c == null) {
+                return Completion.fail("node returned no completion");
+            }
+            return c;
+        } catch (Throwable t) {
+            return Completion.fail(message(t), t);
+        }
+    }
+
+    static String message(Throwable t) {
+        String m = t.getMessage();
+        if (t instanceof RuntimeException && !(t instanceof IllegalArgumentException)
+                && !(t instanceof IllegalStateException) && !(t instanceof io.xerv.plugin.ValueTypeException)) {
+            return t.getClass().getName() + (m == null ? "" : ": " + m);
+        }
+        return m == null ? t.getClass().getName() : m;
+    }
+
+    private void complete(Frame f, int i, int gen, int attempt, Completion c, long dt) {
+        if (state.isFinal() || f.gen[i] != gen || f.state[i] != RUNNING) {
+            release(f);
+            return;
+        }
+        CNode n = nodes[i];
+        nanos[i] += dt;
+        attempts[i] = attempt;
+        if (n.timeoutMs > 0 && n.execution == Execution.INLINE && dt > n.timeoutMs * 1_000_000L
+                && c.kind() != Completion.Kind.FAIL) {
+            c = Completion.fail("took " + dt / 1_000_000 + " ms, more than timeout_ms " + n.timeoutMs);
+        }
+        switch (c.kind()) {
+            case EMIT -> {
+                Value v = inArena(i, c.value());
+                runs[i]++;
+                f.state[i] = DONE;
+                f.out[i] = v;
+                status[i] = NodeStatus.COMPLETED;
+                port[i] = c.port();
+                output[i] = v;
+                error[i] = null;
+                if (n.isSplit && c.port().equals(NodeFactory.DEFAULT_OUTPUT)) {
+                    startSplit(f, i, v);
+                } else if (n.isLoop) {
+                    loopEmitted(f, i, c.port(), v);
+                } else {
+                    fire(f, i, c.port(), v);
+                }
+                release(f);
+            }
+            case FAIL -> failed(f, i, gen, attempt, c);
+            case SUSPEND -> suspend(f, i, gen, attempt, c.suspension());
+        }
+    }
+
+    private void failed(Frame f, int i, int gen, int attempt, Completion c) {
+        CNode n = nodes[i];
+        if (n.retry != null && attempt < n.retry.maxAttempts()) {
+            f.state[i] = RETRYING;
+            error[i] = c.message();
+            long delay = n.retry.delayMillis(attempt, random);
+            running++;
+            engine.vertx.setTimer(Math.max(1, delay), id -> {
+                running--;
+                if (state.isFinal() || f.gen[i] != gen || f.state[i] != RETRYING) {
+                    release(f);
+                } else {
+                    execute(f, i, attempt + 1, null);
+                }
+                drain();
+            });
+            return;
+        }
+        runs[i]++;
+        f.state[i] = FAILED;
+        status[i] = NodeStatus.FAILED;
+        port[i] = NodeFactory.ERROR_PORT;
+        error[i] = c.message();
+        boolean handled = false;
+        for (int e : n.out) {
+            handled |= edges[e].fromPort.equals(NodeFactory.ERROR_PORT);
+        }
+        if (handled) {
+            Value err = arena.appendValue(i + 1, Map.of("error", c.message(), "node", n.id, "attempts", attempt));
+            output[i] = err;
+            f.out[i] = err;
+            fire(f, i, NodeFactory.ERROR_PORT, err);
+            release(f);
+        } else {
+            fail("node '" + n.id + "' failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + c.message());
+        }
+    }
+
+    private void fire(Frame f, int i, String firedPort, Value v) {
+        for (int e : nodes[i].out) {
+            settle(f, e, edges[e].fromPort.equals(firedPort) ? v : null);
+        }
+    }
+
+    private Value inArena(int i, Value v) {
+        if (v instanceof FlexValue fv && fv.ptr() != null) {
+            return v;
+        }
+        return arena.appendValue(i + 1, v);
+    }
+
+    // ---- loops ----
+
+    private void loopEmitted(Frame f, int l, String firedPort, Value v) {
+        CNode n = nodes[l];
+        if (firedPort.equals("continue")) {
+            if (f.iteration[l] + 1 >= MAX_LOOP_ITERATIONS) {
+                fail("loop '" + n.id + "' ran " + MAX_LOOP_ITERATIONS + " iterations; stopped");
+                return;
+            }
+            resetBody(f, n);
+            f.loopInput[l] = v;
+            for (int e : n.out) {
+                if (edges[e].fromPort.equals("continue")) {
+                    settle(f, e, v);
+                }
+            }
+            checkLoopBacksSkipped(f, l);
+            return;
+        }
+        for (int e : n.out) {
+            CEdge c = edges[e];
+            if (c.fromPort.equals(firedPort)) {
+                settle(f, e, v);
+            } else if (!c.fromPort.equals("continue") || f.iteration[l] == 0) {
+                settle(f, e, null);
+            }
+        }
+    }
+
+    private void resetBody(Frame f, CNode loop) {
+        for (int b = loop.body.nextSetBit(0); b >= 0; b = loop.body.nextSetBit(b + 1)) {
+            f.state[b] = PENDING;
+            f.settled[b] = 0;
+            f.fired[b] = 0;
+            f.gen[b]++;
+            f.out[b] = null;
+            f.iteration[b] = 0;
+        }
+        for (int e : loop.bodyEdges) {
+            f.edgeState[e] = EDGE_PENDING;
+            f.edgeValue[e] = null;
+        }
+    }
+
+    private void loopBack(Frame f, CEdge c, Value value) {
+        int l = c.to;
+        if (f.state[l] != DONE) {
+            return;
+        }
+        if (value != null) {
+            f.iteration[l]++;
+            f.loopInput[l] = value;
+            enqueue(f, l);
+            return;
+        }
+        checkLoopBacksSkipped(f, l);
+    }
+
+    // A body whose every path back to the loop was skipped ends the loop with its last value.
+    private void checkLoopBacksSkipped(Frame f, int l) {
+        CNode n = nodes[l];
+        if (f.state[l] != DONE || n.loopBackIn.length == 0) {
+            return;
+        }
+        for (int e : n.loopBackIn) {
+            if (f.edgeState[e] != EDGE_SKIPPED) {
+                return;
+            }
+        }
+        port[l] = "exit";
+        for (int e : n.out) {
+            if (edges[e].fromPort.equals("exit")) {
+                settle(f, e, f.loopInput[l]);
+            } else if (!edges[e].fromPort.equals("continue")) {
+                settle(f, e, null);
+            }
+        }
+    }
+
+    // ---- splits ----
+
+    private void startSplit(Frame f, int s, Value list) {
+        if (list.type() != io.xerv.plugin.ValueType.LIST) {
+            fail("split '" + nodes[s].id + "' emitted a " + list.type().label() + " on 'out'; it must emit a list");
+            return;
+        }
+        Frame.SplitRun run = new Frame.SplitRun(f, s, list);
+        f.active++;
+        if (run.size == 0) {
+            finishSplit(run);
+            return;
+        }
+        launchItems(run);
+    }
+
+    private void launchItems(Frame.SplitRun run) {
+        CNode n = nodes[run.node];
+        if (n.batched && run.running > 0) {
+            return;
+        }
+        while (run.next < run.size && run.running < n.window && !state.isFinal()) {
+            int k = run.next++;
+            run.running++;
+            Frame child = new Frame(nodes.length, edges.length, run.frame, run.node, k, run);
+            Value item = run.list.get(k);
+            child.state[run.node] = DONE;
+            child.out[run.node] = item;
+            child.active++;
+            for (int e : n.out) {
+                if (edges[e].fromPort.equals(NodeFactory.DEFAULT_OUTPUT)) {
+                    settle(child, e, item);
+                }
+            }
+            release(child);
+        }
+    }
+
+    private void itemDone(Frame child) {
+        Frame.SplitRun run = child.split;
+        CNode n = nodes[run.node];
+        Value result;
+        if (n.bodySinks.length == 1) {
+            result = child.state[n.bodySinks[0]] == DONE ? child.out[n.bodySinks[0]] : Values.NULL;
+        } else {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int b : n.bodySinks) {
+                if (child.state[b] == DONE) {
+                    m.put(nodes[b].id, child.out[b]);
+                }
+            }
+            result = Values.of(m);
+        }
+        run.results[child.item] = result;
+        run.running--;
+        run.done++;
+        if (run.done == run.size) {
+            finishSplit(run);
+        } else {
+            launchItems(run);
+        }
+    }
+
+    private void finishSplit(Frame.SplitRun run) {
+        int s = run.node;
+        Value results = arena.appendValue(s + 1, java.util.Arrays.asList((Object[]) run.results));
+        Frame f = run.frame;
+        port[s] = "done";
+        output[s] = results;
+        f.out[s] = results;
+        for (int e : nodes[s].out) {
+            String p = edges[e].fromPort;
+            if (p.equals("done")) {
+                settle(f, e, results);
+            } else if (!p.equals(NodeFactory.DEFAULT_OUTPUT)) {
+                settle(f, e, null);
+            }
+        }
+        release(f);
+    }
+
+    // ---- suspension ----
+
+    private void suspend(Frame f, int i, int gen, int attempt, Suspension s) {
+        String hook = s.hookId();
+        if (waiting.containsKey(hook) || !engine.claimHook(hook, this)) {
+            failed(f, i, gen, attempt, Completion.fail("hook id '" + hook + "' is already waiting in another suspension"));
+            return;
+        }
+        f.state[i] = SUSPENDED;
+        status[i] = NodeStatus.SUSPENDED;
+        long timer = -1;
+        if (s.timeoutMillis() > 0) {
+            timer = engine.vertx.setTimer(s.timeoutMillis(), id -> resume(hook, s.timeoutDecision(), Values.NULL, true));
+        }
+        waiting.put(hook, new Waiting(f, i, gen, attempt, s, timer));
+    }
+
+    /** Resumes a suspension; returns an error message, or null when resumed. On the trace's context. */
+    String resume(String hook, String decision, Value data, boolean timedOut) {
+        Waiting w = waiting.get(hook);
+        if (w == null || state.isFinal()) {
+            return "no suspension with hook id '" + hook + "'";
+        }
+        String d = normaliseDecision(decision);
+        if (!w.suspension().decisions().contains(d)) {
+            return "decision '" + decision + "' is not one of " + new java.util.TreeSet<>(w.suspension().decisions());
+        }
+        waiting.remove(hook);
+        engine.releaseHook(hook);
+        if (w.timer() >= 0 && !timedOut) {
+            engine.vertx.cancelTimer(w.timer());
+        }
+        if (state == TraceStatus.SUSPENDED) {
+            state = TraceStatus.RUNNING;
+            settled = Promise.promise();
+        }
+        Frame f = w.frame();
+        if (f.gen[w.node()] != w.gen() || f.state[w.node()] != SUSPENDED) {
+            release(f);
+        } else {
+            Value payloadInArena = data.isNull() ? Values.NULL : inArena(w.node(), data);
+            execute(f, w.node(), w.attempt(), new Resumption(d, payloadInArena, timedOut));
+        }
+        drain();
+        return null;
+    }
+
+    private static String normaliseDecision(String d) {
+        String s = d == null ? "" : d.strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (s) {
+            case "approved" -> "approve";
+            case "rejected" -> "reject";
+            case "escalated" -> "escalate";
+            default -> s;
+        };
+    }
+
+    List<Waiting> waiting() {
+        return List.copyOf(waiting.values());
+    }
+
+    // ---- frames and the end of the trace ----
+
+    private void release(Frame f) {
+        if (--f.active > 0 || state.isFinal()) {
+            return;
+        }
+        if (f.parent != null) {
+            itemDone(f);
+        } else {
+            finish();
+        }
+    }
+
+    private void finish() {
+        if (state.isFinal()) {
+            return;
+        }
+        state = TraceStatus.COMPLETED;
+        end();
+    }
+
+    void fail(String message) {
+        if (state.isFinal()) {
+            return;
+        }
+        state = TraceStatus.FAILED;
+        failure = message;
+        end();
+    }
+
+    void cancel(String why) {
+        if (state.isFinal()) {
+            return;
+        }
+        state = TraceStatus.CANCELLED;
+        failure = why;
+        end();
+    }
+
+    private void end() {
+        if (timeoutTimer >= 0) {
+            engine.vertx.cancelTimer(timeoutTimer);
+        }
+        for (Waiting w : waiting.values()) {
+            if (w.timer() >= 0) {
+                engine.vertx.cancelTimer(w.timer());
+            }
+            engine.releaseHook(w.suspension().hookId());
+        }
+        for (Future<?> f : blocking) {
+            f.cancel(true);
+        }
+        readyFrames.clear();
+        readyTasks.clear();
+        TraceReport r = report();
+        finalReport = r;
+        engine.traceEnded(this, r);
+        settled.tryComplete(r);
+        completion.tryComplete(r);
+    }
+
+    TraceReport finalReport() {
+        return finalReport;
+    }
+
+    /** A snapshot of the trace. On the trace's context. */
+    TraceReport report() {
+        List<NodeReport> list = new ArrayList<>(nodes.length);
+        for (int i = 0; i < nodes.length; i++) {
+            NodeStatus st = status[i];
+            if (state == TraceStatus.COMPLETED && st == NodeStatus.PENDING) {
+                st = NodeStatus.SKIPPED;
+            }
+            list.add(new NodeReport(nodes[i].id, nodes[i].type, st, port[i], output[i], nanos[i] / 1000, runs[i],
+                    attempts[i], error[i], logs[i] == null ? List.of() : List.copyOf(logs[i])));
+        }
+        Value result = null;
+        if (state == TraceStatus.COMPLETED) {
+            result = result();
+        }
+        List<String> hooks = new ArrayList<>(waiting.keySet());
+        return new TraceReport(traceId, flow.name(), flow.version(), triggerId, state, list, result, failure, hooks,
+                (System.nanoTime() - startNanos) / 1000);
+    }
+
+    private Value result() {
+        List<Integer> done = new ArrayList<>(1);
+        for (int s : flow.sinks) {
+            if (root.state[s] == DONE || (nodes[s].isSplit && root.out[s] != null)) {
+                done.add(s);
+            }
+        }
+        if (done.size() == 1) {
+            return root.out[done.get(0)];
+        }
+        if (done.isEmpty()) {
+            return Values.NULL;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int s : done) {
+            m.put(nodes[s].id, root.out[s]);
+        }
+        return Values.of(m);
+    }
+
+    // ---- selectors ----
+
+    Value lookup(Frame f, SelectorRef ref) {
+        Value base = switch (ref.root()) {
+            case TRACE_ID -> traceIdValue;
+            case TRIGGER -> payload;
+            case PIPELINE_CONFIG -> flow.pipelineConfig;
+            case NODE -> {
+                Integer idx = flow.index.get(ref.nodeId());
+                yield idx == null ? null : f.output(idx);
+            }
+        };
+        if (base == null) {
+            return null;
+        }
+        return ref.path() == null ? base : ref.path().resolve(base);
+    }
+
+    void log(int node, String line) {
+        if (logs[node] == null) {
+            logs[node] = new ArrayList<>(2);
+        }
+        if (logs[node].size() < 1000) {
+            logs[node].add(line);
+        }
+    }
+
+    boolean hasOpenWork() {
+        return running > 0;
+    }
+}
