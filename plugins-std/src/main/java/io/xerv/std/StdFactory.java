@@ -1,0 +1,45 @@
+package io.xerv.std;
+
+import io.xerv.plugin.ConfigError;
+import io.xerv.plugin.Node;
+import io.xerv.plugin.NodeDefinition;
+import io.xerv.plugin.NodeFactory;
+import io.xerv.plugin.Value;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The base of every std factory: one method, {@link #build}, both checks a config and builds the
+ * node from it, so that {@code validate} and {@code create} can never disagree about what is valid.
+ *
+ * <p>Stateless apart from what subclasses add; thread-safe.
+ */
+abstract class StdFactory implements NodeFactory {
+
+    /**
+     * Reads {@code check}'s config, reporting every problem to it. The returned node is only used when
+     * no problem was reported, so it may be incomplete (or null) otherwise.
+     */
+    abstract Node build(ConfigCheck check);
+
+    @Override
+    public final List<ConfigError> validate(Value config) {
+        ConfigCheck check = new ConfigCheck(config);
+        build(check);
+        return check.errors();
+    }
+
+    @Override
+    public final Node create(NodeDefinition definition) {
+        ConfigCheck check = new ConfigCheck(definition.config());
+        Node node = build(check);
+        if (!check.errors().isEmpty()) {
+            throw new IllegalArgumentException("node '" + definition.id() + "' (" + type() + ") has a bad config: "
+                    + check.errors().stream()
+                            .map(e -> e.path().isEmpty() ? e.message() : e.path() + ": " + e.message())
+                            .collect(Collectors.joining("; ")));
+        }
+        return node;
+    }
+}
