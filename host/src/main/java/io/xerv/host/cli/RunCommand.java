@@ -8,6 +8,8 @@ import io.xerv.host.engine.TraceReport;
 import io.xerv.host.engine.TraceStatus;
 import io.xerv.host.flow.FlowError;
 import io.xerv.host.flow.FlowException;
+import io.xerv.host.plugin.NodeRegistry;
+import io.xerv.host.plugin.PluginDirectory;
 import io.xerv.plugin.Values;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +57,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Keep the trace's arena in DIR/arenas (default: a temporary directory removed afterwards).")
     Path dataDir;
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Also load the plugin jars in DIR (each *.jar, or each sub-folder of jars, in its own class loader).")
+    Path plugins;
+
     @Option(names = "--wait", paramLabel = "SECONDS", description = "Give up waiting for the trace after this long (default: 300).")
     long waitSeconds = 300;
 
@@ -76,7 +82,14 @@ final class RunCommand implements Callable<Integer> {
         }
         boolean temp = dataDir == null;
         Path dir = temp ? Files.createTempDirectory("xerv-run-") : dataDir;
-        try (Engine engine = Engine.start(EngineConfig.defaults(dir).withEventLoops(1))) {
+        NodeRegistry registry;
+        try {
+            registry = plugins == null ? NodeRegistry.load() : PluginDirectory.registry(plugins);
+        } catch (IllegalArgumentException e) {
+            err.println("xerv run: --plugins: " + e.getMessage());
+            return XervCli.USAGE;
+        }
+        try (Engine engine = Engine.start(EngineConfig.defaults(dir).withRegistry(registry).withEventLoops(1))) {
             CompiledFlow compiled;
             try {
                 compiled = engine.load(flow);

@@ -30,11 +30,21 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FLOW", description = "Flow files (YAML).")
     List<Path> flows;
 
+    @picocli.CommandLine.Option(names = "--plugins", paramLabel = "DIR",
+            description = "Also load the plugin jars in DIR (each *.jar, or each sub-folder of jars, in its own class loader).")
+    Path plugins;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        NodeRegistry registry = NodeRegistry.load();
+        NodeRegistry registry;
+        try {
+            registry = plugins == null ? NodeRegistry.load() : io.xerv.host.plugin.PluginDirectory.registry(plugins);
+        } catch (IllegalArgumentException e) {
+            err.println("xerv validate: --plugins: " + e.getMessage());
+            return XervCli.USAGE;
+        }
         Linker linker = new Linker(registry);
         int invalid = 0;
         for (Path f : flows) {

@@ -25,7 +25,14 @@ public final class XervCli {
 
     /** Runs the command line and returns its exit code (for tests). */
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output streams and returns its exit code. */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new XervCli());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("xerv " + cmd.getCommandName() + ": " + (ex.getMessage() == null ? ex : ex.getMessage()));
             return USAGE;
