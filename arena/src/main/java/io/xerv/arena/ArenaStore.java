@@ -134,8 +134,21 @@ public final class ArenaStore implements AutoCloseable {
      * @throws IllegalStateException when an arena for this trace exists already, or the store is closed
      */
     public Arena create(UUID traceId, ConfigBlock block) {
+        return create(traceId, block.encode(), block);
+    }
+
+    /**
+     * Starts the arena of a new trace with a config block encoded beforehand (callers that start many
+     * traces of one flow encode it once).
+     *
+     * @param encodedConfig the bytes of {@link ConfigBlock#encode()}
+     */
+    public Arena create(UUID traceId, byte[] encodedConfig) {
+        return create(traceId, encodedConfig, null);
+    }
+
+    private Arena create(UUID traceId, byte[] cfg, ConfigBlock block) {
         checkOpen();
-        byte[] cfg = block.encode();
         long dataStart = dataStart(cfg.length);
         Region r = dataStart + 64 <= config.slotSize ? takeSlot() : dedicated(traceId, align(dataStart * 2) + 4096);
         MemorySegment seg = r.segment();
@@ -156,7 +169,9 @@ public final class ArenaStore implements AutoCloseable {
         // The state goes last: a slot whose state is active has a whole header.
         seg.set(U16, STATE_OFFSET, STATE_ACTIVE);
         Arena a = new Arena(this, traceId, r, dataStart);
-        a.cacheConfig(block);
+        if (block != null) {
+            a.cacheConfig(block);
+        }
         if (arenas.putIfAbsent(traceId, a) != null) {
             free(r);
             throw new IllegalStateException("an arena for trace " + traceId + " exists already");

@@ -81,8 +81,15 @@ public final class CompiledFlow {
         return Optional.ofNullable(index.get(id));
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> encodedBlocks = new java.util.concurrent.ConcurrentHashMap<>();
+
     ConfigBlock configBlock(String triggerId) {
         return new ConfigBlock(name(), version(), digest, triggerId, pipelineConfigBytes);
+    }
+
+    /** The arena config block for traces of one trigger, encoded once. */
+    byte[] encodedConfigBlock(String triggerId) {
+        return encodedBlocks.computeIfAbsent(triggerId, t -> configBlock(t).encode());
     }
 
     /** A linked node. Fields are set by the linker and never change afterwards. */

@@ -36,6 +36,8 @@ import java.util.function.LongSupplier;
  */
 public final class Engine implements AutoCloseable {
 
+    static final long ARENA_CLEANUP_MILLIS = 30_000;
+
     final Vertx vertx;
     final ExecutorService workers;
     final LongSupplier clock;
@@ -58,6 +60,8 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; i < contexts.length; i++) {
             contexts[i] = vertx.getOrCreateContext();
         }
+        // Finished arenas are kept for inspection; free those past their retention now and then.
+        vertx.setPeriodic(ARENA_CLEANUP_MILLIS, id -> arenas.cleanup(clock.getAsLong()));
     }
 
     /** Starts an engine. Close it to stop its threads and unmap its arenas. */
@@ -128,7 +132,7 @@ public final class Engine implements AutoCloseable {
         ctx.runOnContext(v -> {
             Arena arena;
             try {
-                arena = arenas.create(id, flow.configBlock(trigger));
+                arena = arenas.create(id, flow.encodedConfigBlock(trigger));
             } catch (RuntimeException e) {
                 ref.fail(e);
                 return;

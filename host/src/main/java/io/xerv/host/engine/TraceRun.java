@@ -48,7 +48,7 @@ final class TraceRun {
     final Context context;
     final Arena arena;
     final Value payload;
-    final Value traceIdValue;
+    private Value traceIdValue;
     final SplittableRandom random;
     final long startNanos = System.nanoTime();
     final Frame root;
@@ -92,7 +92,6 @@ final class TraceRun {
         this.context = context;
         this.arena = arena;
         this.payload = payload;
-        this.traceIdValue = Values.of(traceId.toString());
         this.random = new SplittableRandom(traceId.getMostSignificantBits() ^ traceId.getLeastSignificantBits());
         this.nodes = flow.nodes;
         this.edges = flow.edges;
@@ -743,7 +742,7 @@ final class TraceRun {
 
     Value lookup(Frame f, SelectorRef ref) {
         Value base = switch (ref.root()) {
-            case TRACE_ID -> traceIdValue;
+            case TRACE_ID -> traceIdValue == null ? traceIdValue = Values.of(traceId.toString()) : traceIdValue;
             case TRIGGER -> payload;
             case PIPELINE_CONFIG -> flow.pipelineConfig;
             case NODE -> {
