@@ -56,6 +56,7 @@ public final class Completion {
     }
 
     /** Suspends the trace at this node until it is resumed or its timeout passes. */
+    @Experimental
     public static Completion suspend(Suspension suspension) {
         Objects.requireNonNull(suspension, "suspension");
         return new Completion(Kind.SUSPEND, null, null, null, null, suspension);
@@ -86,6 +87,7 @@ public final class Completion {
     }
 
     /** The suspension for {@link Kind#SUSPEND}, else null. */
+    @Experimental
     public Suspension suspension() {
         return suspension;
     }

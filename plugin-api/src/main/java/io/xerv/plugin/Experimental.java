@@ -10,6 +10,7 @@ import java.lang.annotation.ElementType;
  * Marks a part of the plugin contract that may change in a minor release. Plugins may use it; they
  * should expect to be rebuilt when it changes.
  */
+@Stable
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.FIELD})

@@ -22,6 +22,7 @@ public interface Node {
     Completion execute(NodeContext context) throws Exception;
 
     /** When the scheduler may run this node; most nodes wait for all their inputs to settle. */
+    @Experimental
     default Readiness readiness() {
         return Readiness.ALL;
     }

@@ -10,6 +10,7 @@ import java.lang.annotation.Target;
  * Marks a part of the plugin contract that keeps its signature across minor releases. A stable type
  * only uses stable types in its public signatures; an architecture test checks this.
  */
+@Stable
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.FIELD})

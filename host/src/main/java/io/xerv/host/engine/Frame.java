@@ -37,6 +37,10 @@ final class Frame {
     final int[] iteration;
     final Value[] out;
     final Value[] loopInput;
+    /** For loop nodes: queued, running, retrying or suspended work in the loop's body (and open splits). */
+    final int[] bodyActive;
+    /** For loop nodes: the value of a loop-back edge that fired while the body was still busy. */
+    final Value[] pendingLoopBack;
     final byte[] edgeState;
     final Value[] edgeValue;
     /** Work that keeps this frame open: queued, running, retrying and suspended nodes, and open splits. */
@@ -54,6 +58,8 @@ final class Frame {
         iteration = new int[nodes];
         out = new Value[nodes];
         loopInput = new Value[nodes];
+        bodyActive = new int[nodes];
+        pendingLoopBack = new Value[nodes];
         edgeState = new byte[edges];
         edgeValue = new Value[edges];
     }

@@ -134,17 +134,6 @@ public final class Linker {
             } else if (n.isSplit) {
                 n.body = reach(nodes, edges, n, NodeFactory.DEFAULT_OUTPUT);
                 checkBody(def, nodes, edges, n, NodeFactory.DEFAULT_OUTPUT, errors);
-                List<Integer> sinks = new ArrayList<>();
-                n.body.stream().forEach(b -> {
-                    boolean leaves = false;
-                    for (int e : nodes[b].out) {
-                        leaves |= !edges[e].loopBack;
-                    }
-                    if (!leaves) {
-                        sinks.add(b);
-                    }
-                });
-                n.bodySinks = ints(sinks);
             }
         }
         for (CNode n : nodes) {
@@ -179,6 +168,22 @@ public final class Linker {
         if (!errors.isEmpty()) {
             errors.sort((a, b) -> a.mark().compareTo(b.mark()));
             throw new FlowException(errors);
+        }
+        // An item's result comes from its split's own last nodes, not from a nested split's body.
+        for (CNode n : nodes) {
+            if (n.isSplit) {
+                List<Integer> itemSinks = new ArrayList<>();
+                for (int b = n.body.nextSetBit(0); b >= 0; b = n.body.nextSetBit(b + 1)) {
+                    boolean leaves = false;
+                    for (int e : nodes[b].out) {
+                        leaves |= !edges[e].loopBack;
+                    }
+                    if (!leaves && nodes[b].splitOwner == n.index) {
+                        itemSinks.add(b);
+                    }
+                }
+                n.bodySinks = ints(itemSinks);
+            }
         }
         List<Integer> sinks = new ArrayList<>();
         for (CNode n : nodes) {

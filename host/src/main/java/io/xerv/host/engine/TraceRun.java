@@ -218,6 +218,7 @@ final class TraceRun {
     private void enqueue(Frame f, int node) {
         f.state[node] = QUEUED;
         f.active++;
+        hold(f, node, 1);
         readyFrames.add(f);
         readyTasks.add(new int[] {node, f.gen[node], 1});
     }
@@ -244,7 +245,7 @@ final class TraceRun {
             while ((f = readyFrames.poll()) != null) {
                 int[] task = readyTasks.poll();
                 if (state.isFinal() || f.gen[task[0]] != task[1] || f.state[task[0]] != QUEUED) {
-                    release(f);
+                    releaseNode(f, task[0]);
                     continue;
                 }
                 execute(f, task[0], task[2], null);
@@ -327,7 +328,7 @@ final class TraceRun {
 
     private void complete(Frame f, int i, int gen, int attempt, Completion c, long dt) {
         if (state.isFinal() || f.gen[i] != gen || f.state[i] != RUNNING) {
-            release(f);
+            releaseNode(f, i);
             return;
         }
         CNode n = nodes[i];
@@ -354,7 +355,7 @@ final class TraceRun {
                 } else {
                     fire(f, i, c.port(), v);
                 }
-                release(f);
+                releaseNode(f, i);
             }
             case FAIL -> failed(f, i, gen, attempt, c);
             case SUSPEND -> suspend(f, i, gen, attempt, c.suspension());
@@ -371,7 +372,7 @@ final class TraceRun {
             engine.vertx.setTimer(Math.max(1, delay), id -> {
                 running--;
                 if (state.isFinal() || f.gen[i] != gen || f.state[i] != RETRYING) {
-                    release(f);
+                    releaseNode(f, i);
                 } else {
                     execute(f, i, attempt + 1, null);
                 }
@@ -393,8 +394,9 @@ final class TraceRun {
             output[i] = err;
             f.out[i] = err;
             fire(f, i, NodeFactory.ERROR_PORT, err);
-            release(f);
+            releaseNode(f, i);
         } else {
+            output[i] = null;
             fail("node '" + n.id + "' failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + c.message());
         }
     }
@@ -462,12 +464,41 @@ final class TraceRun {
             return;
         }
         if (value != null) {
-            f.iteration[l]++;
-            f.loopInput[l] = value;
-            enqueue(f, l);
+            // The next iteration starts once this one's body is idle, side branches included.
+            f.pendingLoopBack[l] = value;
+            if (f.bodyActive[l] == 0) {
+                startIteration(f, l);
+            }
             return;
         }
         checkLoopBacksSkipped(f, l);
+    }
+
+    private void startIteration(Frame f, int l) {
+        Value v = f.pendingLoopBack[l];
+        f.pendingLoopBack[l] = null;
+        f.iteration[l]++;
+        f.loopInput[l] = v;
+        enqueue(f, l);
+    }
+
+    // Counts work inside the bodies of the loops enclosing node i (in this frame).
+    private void hold(Frame f, int i, int delta) {
+        for (int l = nodes[i].loopOwner; l >= 0 && inFrame(f, l); l = nodes[l].loopOwner) {
+            f.bodyActive[l] += delta;
+            if (delta < 0 && f.bodyActive[l] == 0 && f.pendingLoopBack[l] != null && !state.isFinal()) {
+                startIteration(f, l);
+            }
+        }
+    }
+
+    private boolean inFrame(Frame f, int node) {
+        return f.owner < 0 || nodes[f.owner].body.get(node);
+    }
+
+    private void releaseNode(Frame f, int i) {
+        hold(f, i, -1);
+        release(f);
     }
 
     // A body whose every path back to the loop was skipped ends the loop with its last value.
@@ -500,6 +531,7 @@ final class TraceRun {
         }
         Frame.SplitRun run = new Frame.SplitRun(f, s, list);
         f.active++;
+        hold(f, s, 1);
         if (run.size == 0) {
             finishSplit(run);
             return;
@@ -569,6 +601,7 @@ final class TraceRun {
                 settle(f, e, null);
             }
         }
+        hold(f, s, -1);
         release(f);
     }
 
@@ -610,7 +643,7 @@ final class TraceRun {
         }
         Frame f = w.frame();
         if (f.gen[w.node()] != w.gen() || f.state[w.node()] != SUSPENDED) {
-            release(f);
+            releaseNode(f, w.node());
         } else {
             Value payloadInArena = data.isNull() ? Values.NULL : inArena(w.node(), data);
             execute(f, w.node(), w.attempt(), new Resumption(d, payloadInArena, timedOut));
