@@ -31,6 +31,7 @@ public final class XervCli {
     /** Runs the command line with the given output streams and returns its exit code. */
     public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new XervCli());
+        cl.setExpandAtFiles(false); // --input @FILE is ours
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -41,6 +41,8 @@ final class Frame {
     final int[] bodyActive;
     /** For loop nodes: the value of a loop-back edge that fired while the body was still busy. */
     final Value[] pendingLoopBack;
+    /** For loop nodes: the loop fired {@code exit}; its body's late skips change nothing. */
+    final boolean[] loopExited;
     final byte[] edgeState;
     final Value[] edgeValue;
     /** Work that keeps this frame open: queued, running, retrying and suspended nodes, and open splits. */
@@ -60,6 +62,7 @@ final class Frame {
         loopInput = new Value[nodes];
         bodyActive = new int[nodes];
         pendingLoopBack = new Value[nodes];
+        loopExited = new boolean[nodes];
         edgeState = new byte[edges];
         edgeValue = new Value[edges];
     }

@@ -174,11 +174,8 @@ public final class Linker {
             if (n.isSplit) {
                 List<Integer> itemSinks = new ArrayList<>();
                 for (int b = n.body.nextSetBit(0); b >= 0; b = n.body.nextSetBit(b + 1)) {
-                    boolean leaves = false;
-                    for (int e : nodes[b].out) {
-                        leaves |= !edges[e].loopBack;
-                    }
-                    if (!leaves && nodes[b].splitOwner == n.index) {
+                    CNode m = nodes[b];
+                    if (m.splitOwner == n.index && endsFlow(m, edges)) {
                         itemSinks.add(b);
                     }
                 }
@@ -187,12 +184,38 @@ public final class Linker {
         }
         List<Integer> sinks = new ArrayList<>();
         for (CNode n : nodes) {
-            if (n.splitOwner < 0 && n.out.length == 0) {
+            if (n.splitOwner < 0 && endsFlow(n, edges)) {
                 sinks.add(n.index);
             }
         }
         byte[] cfg = toBytes(ValueCodec.encode(def.config()));
         return new CompiledFlow(def, digest(def), nodes, edges, index, cfg, ints(sinks));
+    }
+
+    /**
+     * True when nothing continues after the node in its scope: no edge leaves the port the flow
+     * continues from (a loop's {@code exit}, a split's {@code done}, any port but {@code error} of
+     * other nodes), and it does not lead back into a loop. Such nodes make a trace's (or a split
+     * item's) result.
+     */
+    private static boolean endsFlow(CNode n, CEdge[] edges) {
+        for (int e : n.out) {
+            CEdge c = edges[e];
+            if (c.loopBack) {
+                return false;
+            }
+            if (c.fromPort.equals(NodeFactory.ERROR_PORT)) {
+                continue;
+            }
+            if (n.isLoop && !c.fromPort.equals("exit")) {
+                continue;
+            }
+            if (n.isSplit && !c.fromPort.equals("done")) {
+                continue;
+            }
+            return false;
+        }
+        return true;
     }
 
     private static void configureSplit(CNode n, Object config) {

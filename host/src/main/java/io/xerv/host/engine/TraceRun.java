@@ -41,6 +41,9 @@ final class TraceRun {
     /** A loop that runs more iterations than this fails its trace, whatever its config says. */
     static final int MAX_LOOP_ITERATIONS = 1_000_000;
 
+    /** Inline runs in one go before the trace yields its event loop to others. */
+    static final int DRAIN_SLICE = 1024;
+
     final Engine engine;
     final CompiledFlow flow;
     final UUID traceId;
@@ -75,6 +78,7 @@ final class TraceRun {
     private final Map<String, Waiting> waiting = new LinkedHashMap<>(2);
     private final List<Future<?>> blocking = new ArrayList<>(0);
     private long timeoutTimer = -1;
+    private long deadlineNanos;
     private TraceReport finalReport;
     final Promise<TraceReport> completion = Promise.promise();
     Promise<TraceReport> settled = Promise.promise();
@@ -113,6 +117,7 @@ final class TraceRun {
     void start() {
         long timeout = flow.definition.settings().executionTimeoutMs();
         if (timeout > 0) {
+            deadlineNanos = System.nanoTime() + timeout * 1_000_000L;
             timeoutTimer = engine.vertx.setTimer(timeout, id -> {
                 timeoutTimer = -1;
                 if (!state.isFinal() && state != TraceStatus.SUSPENDED) {
@@ -227,6 +232,8 @@ final class TraceRun {
         f.state[i] = SKIPPED;
         if (runs[i] == 0 || f.owner < 0) {
             status[i] = NodeStatus.SKIPPED;
+            port[i] = null;
+            output[i] = null;
         }
         for (int e : nodes[i].out) {
             settle(f, e, null);
@@ -240,9 +247,23 @@ final class TraceRun {
             return;
         }
         draining = true;
+        int done = 0;
         try {
             Frame f;
             while ((f = readyFrames.poll()) != null) {
+                if (++done % DRAIN_SLICE == 0) {
+                    // A long burst of inline work: check the trace's deadline, and let other traces on
+                    // this event loop run before continuing.
+                    if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+                        readyFrames.addFirst(f);
+                        fail("execution timed out after " + flow.definition.settings().executionTimeoutMs()
+                                + " ms (settings.execution_timeout_ms)");
+                        return;
+                    }
+                    readyFrames.addFirst(f);
+                    context.runOnContext(v -> drain());
+                    return;
+                }
                 int[] task = readyTasks.poll();
                 if (state.isFinal() || f.gen[task[0]] != task[1] || f.state[task[0]] != QUEUED) {
                     releaseNode(f, task[0]);
@@ -418,13 +439,13 @@ final class TraceRun {
 
     private void loopEmitted(Frame f, int l, String firedPort, Value v) {
         CNode n = nodes[l];
+        f.loopInput[l] = v;
         if (firedPort.equals("continue")) {
             if (f.iteration[l] + 1 >= MAX_LOOP_ITERATIONS) {
                 fail("loop '" + n.id + "' ran " + MAX_LOOP_ITERATIONS + " iterations; stopped");
                 return;
             }
             resetBody(f, n);
-            f.loopInput[l] = v;
             for (int e : n.out) {
                 if (edges[e].fromPort.equals("continue")) {
                     settle(f, e, v);
@@ -433,6 +454,8 @@ final class TraceRun {
             checkLoopBacksSkipped(f, l);
             return;
         }
+        f.pendingLoopBack[l] = null;
+        f.loopExited[l] = true;
         for (int e : n.out) {
             CEdge c = edges[e];
             if (c.fromPort.equals(firedPort)) {
@@ -451,6 +474,8 @@ final class TraceRun {
             f.gen[b]++;
             f.out[b] = null;
             f.iteration[b] = 0;
+            f.loopExited[b] = false;
+            f.pendingLoopBack[b] = null;
         }
         for (int e : loop.bodyEdges) {
             f.edgeState[e] = EDGE_PENDING;
@@ -504,7 +529,7 @@ final class TraceRun {
     // A body whose every path back to the loop was skipped ends the loop with its last value.
     private void checkLoopBacksSkipped(Frame f, int l) {
         CNode n = nodes[l];
-        if (f.state[l] != DONE || n.loopBackIn.length == 0) {
+        if (f.state[l] != DONE || n.loopBackIn.length == 0 || f.loopExited[l]) {
             return;
         }
         for (int e : n.loopBackIn) {
@@ -513,6 +538,9 @@ final class TraceRun {
             }
         }
         port[l] = "exit";
+        f.loopExited[l] = true;
+        f.out[l] = f.loopInput[l];
+        output[l] = f.loopInput[l];
         for (int e : n.out) {
             if (edges[e].fromPort.equals("exit")) {
                 settle(f, e, f.loopInput[l]);
