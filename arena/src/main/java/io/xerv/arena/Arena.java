@@ -196,6 +196,15 @@ public final class Arena {
         return value -> appendValue(tag, value);
     }
 
+    /**
+     * What makes this arena's published entries durable: forcing its whole slab (or file), shared by
+     * every arena of that slab, so a log writer that syncs many traces' records forces each slab once.
+     * Changes when the arena moves to a file of its own.
+     */
+    public Runnable forcer() {
+        return region.forcer();
+    }
+
     /** Forces the bytes in [from, to) to the storage device. */
     public void force(long from, long to) {
         MemorySegment seg = segment;

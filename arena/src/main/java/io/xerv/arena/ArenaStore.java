@@ -76,14 +76,16 @@ public final class ArenaStore implements AutoCloseable {
     }
 
     /** A mapped place an arena can live: a slab slot, or a dedicated file (slot -1). */
-    record Region(Path file, long fileOffset, int slot, MemorySegment segment, java.lang.foreign.Arena mapping) {
+    record Region(Path file, long fileOffset, int slot, MemorySegment segment, java.lang.foreign.Arena mapping,
+                  Runnable forcer) {
         @Override
         public String toString() {
             return slot >= 0 ? file.getFileName() + "#" + (fileOffset) : file.getFileName().toString();
         }
     }
 
-    private record Slab(Path file, FileChannel channel, java.lang.foreign.Arena mapping, MemorySegment segment) {
+    private record Slab(Path file, FileChannel channel, java.lang.foreign.Arena mapping, MemorySegment segment,
+                        Runnable forcer) {
     }
 
     private final Path dir;
@@ -284,7 +286,7 @@ public final class ArenaStore implements AutoCloseable {
     private Region slotRegion(int slot) {
         Slab slab = slabs.get(slot / config.slotsPerSlab());
         long off = (long) (slot % config.slotsPerSlab()) * config.slotSize();
-        return new Region(slab.file(), off, slot, slab.segment().asSlice(off, config.slotSize()), null);
+        return new Region(slab.file(), off, slot, slab.segment().asSlice(off, config.slotSize()), null, slab.forcer());
     }
 
     private void free(Region r) {
@@ -337,7 +339,8 @@ public final class ArenaStore implements AutoCloseable {
             }
             java.lang.foreign.Arena mapping = java.lang.foreign.Arena.ofShared();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
-            return new Slab(file, ch, mapping, seg);
+            // One msync of the whole mapping writes back just its dirty pages (Linux: vfs_fsync_range).
+            return new Slab(file, ch, mapping, seg, seg::force);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map arena slab " + file + ": " + e.getMessage(), e);
         }
@@ -362,7 +365,7 @@ public final class ArenaStore implements AutoCloseable {
             }
             java.lang.foreign.Arena mapping = java.lang.foreign.Arena.ofShared();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
-            return new Region(file, 0, -1, seg, mapping);
+            return new Region(file, 0, -1, seg, mapping, seg::force);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create arena file " + file + ": " + e.getMessage(), e);
         }

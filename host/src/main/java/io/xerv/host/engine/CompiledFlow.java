@@ -97,6 +97,8 @@ public final class CompiledFlow {
         String id;
         String type;
         int index;
+        /** The run key of this node's run in the root frame outside loops. */
+        String key;
         NodeFactory factory;
         Node node;
         Execution execution;

@@ -17,7 +17,15 @@ import io.xerv.host.flow.TriggerDef;
 import io.xerv.host.plugin.NodeRegistry;
 import io.xerv.plugin.Value;
 
+import io.xerv.wal.Wal;
+import io.xerv.wal.WalRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +46,18 @@ public final class Engine implements AutoCloseable {
 
     static final long ARENA_CLEANUP_MILLIS = 30_000;
 
+    /** A listener for records nobody waits for. */
+    static final Wal.Listener IGNORE = (lsn, err) -> {
+    };
+
     final Vertx vertx;
     final ExecutorService workers;
     final LongSupplier clock;
     private final ArenaStore arenas;
+    final Wal wal;
+    private final Map<UUID, TraceLog> unfinished;
+    private final ConcurrentHashMap<Runnable, Wal.Forcible> forcibles = new ConcurrentHashMap<>();
+    private volatile long recoveryMillis = -1;
     private final NodeRegistry registry;
     private final Linker linker;
     private final Context[] contexts;
@@ -54,6 +70,20 @@ public final class Engine implements AutoCloseable {
         this.registry = config.registry();
         this.linker = new Linker(registry);
         this.arenas = ArenaStore.open(config.dataDir().resolve("arenas"), config.arenas());
+        try {
+            this.wal = Wal.open(config.dataDir().resolve("wal"), Wal.Config.DEFAULT.withDurability(config.durability()));
+        } catch (IOException e) {
+            arenas.close();
+            throw new UncheckedIOException("cannot open the write-ahead log in " + config.dataDir().resolve("wal")
+                    + ": " + e.getMessage(), e);
+        }
+        Map<UUID, TraceLog> open = new LinkedHashMap<>();
+        TraceLog.index(wal.recovery().records()).forEach((id, log) -> {
+            if (!log.ended()) {
+                open.put(id, log);
+            }
+        });
+        this.unfinished = open;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("xerv-node-", 0).factory());
         this.contexts = new Context[config.eventLoops()];
@@ -138,12 +168,94 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             FlexValue payload = arena.value(arena.append(ArenaLayout.KIND_VALUE, 0, flexPayload));
-            TraceRun run = new TraceRun(this, flow, id, trigger, ctx, arena, payload);
+            TraceRun run = new TraceRun(this, flow, id, trigger, ctx, arena, payload, null);
             live.put(id, run);
             ref.set(run);
             run.start();
         });
         return ref.handle(this, id, ctx);
+    }
+
+    /**
+     * The traces the write-ahead log shows unfinished when this engine started, not yet recovered.
+     */
+    public synchronized List<TraceLog> unfinishedTraces() {
+        return List.copyOf(unfinished.values());
+    }
+
+    /**
+     * Resumes the unfinished traces the write-ahead log holds: each is rebuilt from its arena and its
+     * records, completed node runs are not run again (their outputs are read back from the arena),
+     * and the rest of the trace runs to its end.
+     *
+     * @param flows finds the compiled flow a trace ran (by its start record: pipeline, version,
+     *     digest); traces whose flow is not found stay unfinished for a later call
+     * @return the recovered traces
+     */
+    public synchronized List<TraceHandle> recover(Function<WalRecord.TraceStart, Optional<CompiledFlow>> flows) {
+        long t0 = System.nanoTime();
+        List<TraceHandle> out = new ArrayList<>();
+        for (var it = unfinished.values().iterator(); it.hasNext(); ) {
+            TraceLog log = it.next();
+            WalRecord.TraceStart start = log.start();
+            if (start == null) {
+                it.remove();
+                continue;
+            }
+            Optional<CompiledFlow> flow = flows.apply(start);
+            if (flow.isEmpty()) {
+                continue;
+            }
+            it.remove();
+            UUID id = log.traceId();
+            Optional<io.xerv.arena.Arena> arena = arenas.find(id);
+            if (arena.isEmpty()) {
+                append(new WalRecord.TraceFailed(id, clock.getAsLong(), "arena lost: the trace cannot be recovered"),
+                        null, IGNORE);
+                continue;
+            }
+            Context ctx = contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
+            TraceRunRef ref = new TraceRunRef();
+            CompiledFlow f = flow.get();
+            ctx.runOnContext(v -> {
+                try {
+                    FlexValue payload = arena.get().value(new io.xerv.arena.RelPtr(start.payloadOffset(), start.payloadSize()));
+                    TraceRun run = new TraceRun(this, f, id, start.trigger(), ctx, arena.get(), payload, log);
+                    live.put(id, run);
+                    ref.set(run);
+                    run.start();
+                } catch (RuntimeException e) {
+                    ref.fail(e);
+                }
+            });
+            out.add(ref.handle(this, id, ctx));
+        }
+        recoveryMillis = (System.nanoTime() - t0) / 1_000_000;
+        return out;
+    }
+
+    /** How long the last {@link #recover} took to rebuild and restart its traces, or -1. */
+    public long recoveryMillis() {
+        return recoveryMillis;
+    }
+
+    /** The write-ahead log (for inspection and metrics). */
+    public Wal wal() {
+        return wal;
+    }
+
+    /** Appends a record; a closed or failed log is reported to the listener instead of thrown. */
+    void append(WalRecord record, Wal.Forcible forcible, Wal.Listener listener) {
+        try {
+            wal.append(record, forcible, listener);
+        } catch (IllegalStateException e) {
+            listener.synced(-1, e);
+        }
+    }
+
+    /** One {@link Wal.Forcible} per slab or file, so a batch forces each once. */
+    Wal.Forcible forcible(Runnable forcer) {
+        return forcibles.computeIfAbsent(forcer, r -> r::run);
     }
 
     /**
@@ -249,6 +361,7 @@ public final class Engine implements AutoCloseable {
             // Closing anyway.
         }
         workers.shutdownNow();
+        wal.close();
         arenas.close();
     }
 

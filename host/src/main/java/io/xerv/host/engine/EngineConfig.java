@@ -3,6 +3,8 @@ package io.xerv.host.engine;
 import io.xerv.arena.ArenaStore;
 import io.xerv.host.plugin.NodeRegistry;
 
+import io.xerv.wal.Durability;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -15,15 +17,17 @@ import java.util.function.LongSupplier;
  * @param eventLoops how many event loops run traces (each trace is pinned to one)
  * @param registry the node types flows may use
  * @param clock the wall clock nodes see, in epoch millis
+ * @param durability when write-ahead log records become durable
  */
 public record EngineConfig(Path dataDir, ArenaStore.Config arenas, int eventLoops, NodeRegistry registry,
-                           LongSupplier clock) {
+                           LongSupplier clock, Durability durability) {
 
     public EngineConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(arenas, "arenas");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(durability, "durability");
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1, was " + eventLoops);
         }
@@ -32,22 +36,27 @@ public record EngineConfig(Path dataDir, ArenaStore.Config arenas, int eventLoop
     /** Defaults: one event loop per core, the plugins on the class path, the system clock. */
     public static EngineConfig defaults(Path dataDir) {
         return new EngineConfig(dataDir, ArenaStore.Config.DEFAULT, Runtime.getRuntime().availableProcessors(),
-                NodeRegistry.load(), System::currentTimeMillis);
+                NodeRegistry.load(), System::currentTimeMillis, Durability.FSYNC);
     }
 
     public EngineConfig withArenas(ArenaStore.Config a) {
-        return new EngineConfig(dataDir, a, eventLoops, registry, clock);
+        return new EngineConfig(dataDir, a, eventLoops, registry, clock, durability);
     }
 
     public EngineConfig withEventLoops(int n) {
-        return new EngineConfig(dataDir, arenas, n, registry, clock);
+        return new EngineConfig(dataDir, arenas, n, registry, clock, durability);
     }
 
     public EngineConfig withClock(LongSupplier c) {
-        return new EngineConfig(dataDir, arenas, eventLoops, registry, c);
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, c, durability);
     }
 
     public EngineConfig withRegistry(NodeRegistry r) {
-        return new EngineConfig(dataDir, arenas, eventLoops, r, clock);
+        return new EngineConfig(dataDir, arenas, eventLoops, r, clock, durability);
+    }
+
+    /** When WAL records become durable: fsync (default), batch:&lt;ms&gt;, or none (benchmarks only). */
+    public EngineConfig withDurability(Durability d) {
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, d);
     }
 }

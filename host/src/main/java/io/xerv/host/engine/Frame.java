@@ -28,6 +28,8 @@ final class Frame {
     /** The item index, for split frames. */
     final int item;
     final SplitRun split;
+    /** The prefix of run keys in this frame: empty for the root, {@code 3[1]/} for item 1 of split 3. */
+    final String path;
 
     final byte[] state;
     final int[] settled;
@@ -48,7 +50,8 @@ final class Frame {
     /** Work that keeps this frame open: queued, running, retrying and suspended nodes, and open splits. */
     int active;
 
-    Frame(int nodes, int edges, Frame parent, int owner, int item, SplitRun split) {
+    Frame(int nodes, int edges, Frame parent, int owner, int item, SplitRun split, String path) {
+        this.path = path;
         this.parent = parent;
         this.owner = owner;
         this.item = item;

@@ -62,6 +62,7 @@ public final class Linker {
             n.id = nd.id();
             n.type = nd.type();
             n.index = i;
+            n.key = Integer.toString(i);
             n.factory = registry.find(nd.type()).orElseThrow(
                     () -> new IllegalStateException("node type " + nd.type() + " vanished after validation"));
             try {

@@ -33,15 +33,22 @@ final class RunContext implements NodeContext {
     private final long seed;
     private java.util.SplittableRandom random;
 
-    RunContext(TraceRun run, Frame frame, CNode node, int attempt, Resumption resumption) {
+    private final String runKey;
+    private final long startMillis;
+
+    RunContext(TraceRun run, Frame frame, CNode node, int attempt, Resumption resumption, String runKey, long startMillis) {
+        this.runKey = runKey;
+        this.startMillis = startMillis;
         this.run = run;
         this.frame = frame;
         this.node = node;
         this.attempt = attempt;
         this.resumption = resumption;
-        // Drawn on the trace's context, so a node on a worker thread gets its own generator.
-        this.seed = run.random.nextLong();
-        this.deadline = node.timeoutMs > 0 ? run.engine.clock.getAsLong() + node.timeoutMs : Long.MAX_VALUE;
+        // A function of the trace and the run alone, so a replay draws the same numbers whatever the
+        // order runs happen in.
+        this.seed = run.traceId.getMostSignificantBits() * 31 + run.traceId.getLeastSignificantBits() * 17
+                + runKey.hashCode() * 0x9E3779B97F4A7C15L;
+        this.deadline = node.timeoutMs > 0 ? startMillis + node.timeoutMs : Long.MAX_VALUE;
     }
 
     @Override
@@ -155,7 +162,8 @@ final class RunContext implements NodeContext {
 
     @Override
     public long currentTimeMillis() {
-        return run.engine.clock.getAsLong();
+        // The time the run started, as its NodeStart record says: a replay sees the same.
+        return startMillis;
     }
 
     @Override

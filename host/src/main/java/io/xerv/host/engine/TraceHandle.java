@@ -29,6 +29,14 @@ public final class TraceHandle {
         return traceId;
     }
 
+    /**
+     * Completes once the trace's start is durable in the write-ahead log: from then on a crash does
+     * not lose the trace. Fails if the log could not write it.
+     */
+    public Future<Void> started() {
+        return run.compose(r -> r.started.future());
+    }
+
     /** The final report, once the trace has ended. */
     public Future<TraceReport> completion() {
         return run.compose(r -> r.completion.future());

@@ -15,6 +15,7 @@ import io.xerv.plugin.Resumption;
 import io.xerv.plugin.Suspension;
 import io.xerv.plugin.Value;
 import io.xerv.plugin.Values;
+import io.xerv.wal.WalRecord;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,6 +56,9 @@ final class TraceRun {
     final SplittableRandom random;
     final long startNanos = System.nanoTime();
     final Frame root;
+    /** What the WAL recorded of this trace before a restart, or null for a new trace. */
+    final TraceLog log;
+    final Promise<Void> started = Promise.promise();
 
     private final CNode[] nodes;
     private final CEdge[] edges;
@@ -88,7 +92,9 @@ final class TraceRun {
     }
 
     @SuppressWarnings("unchecked")
-    TraceRun(Engine engine, CompiledFlow flow, UUID traceId, String triggerId, Context context, Arena arena, Value payload) {
+    TraceRun(Engine engine, CompiledFlow flow, UUID traceId, String triggerId, Context context, Arena arena, Value payload,
+             TraceLog log) {
+        this.log = log;
         this.engine = engine;
         this.flow = flow;
         this.traceId = traceId;
@@ -100,7 +106,7 @@ final class TraceRun {
         this.nodes = flow.nodes;
         this.edges = flow.edges;
         int n = nodes.length;
-        this.root = new Frame(n, edges.length, null, -1, 0, null);
+        this.root = new Frame(n, edges.length, null, -1, 0, null, "");
         status = new NodeStatus[n];
         java.util.Arrays.fill(status, NodeStatus.PENDING);
         port = new String[n];
@@ -124,6 +130,20 @@ final class TraceRun {
                     fail("execution timed out after " + timeout + " ms (settings.execution_timeout_ms)");
                 }
             });
+        }
+        if (log == null) {
+            io.xerv.arena.RelPtr p = ((io.xerv.arena.FlexValue) payload).ptr();
+            engine.append(new WalRecord.TraceStart(traceId, engine.clock.getAsLong(), flow.name(), flow.version(),
+                    flow.digest(), triggerId, p.offset(), p.size()), forcible(), (lsn, err) -> {
+                        if (err == null) {
+                            started.tryComplete();
+                        } else {
+                            started.tryFail(err);
+                            context.runOnContext(v -> fail("write-ahead log failed: " + err.getMessage()));
+                        }
+                    });
+        } else {
+            started.tryComplete();
         }
         root.active++; // held until the entry nodes are placed
         for (CEdge c : edges) {
@@ -284,16 +304,31 @@ final class TraceRun {
 
     private void execute(Frame f, int i, int attempt, Resumption resumption) {
         CNode n = nodes[i];
+        String key = runKey(f, i);
+        if (log != null && resumption == null) {
+            WalRecord.NodeDone d = log.done.get(key);
+            if (d != null) {
+                replayDone(f, i, d);
+                return;
+            }
+            if (attempt == 1) {
+                // Runs that started before the crash but never completed count as attempts.
+                attempt += log.startsOf(key);
+            }
+        }
         f.state[i] = RUNNING;
         status[i] = NodeStatus.RUNNING;
-        RunContext ctx = new RunContext(this, f, n, attempt, resumption);
+        long startMillis = engine.clock.getAsLong();
+        engine.append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), null, Engine.IGNORE);
+        RunContext ctx = new RunContext(this, f, n, attempt, resumption, key, startMillis);
         int gen = f.gen[i];
         if (n.execution == Execution.INLINE) {
             long t0 = System.nanoTime();
             Completion c = call(n, ctx);
-            complete(f, i, gen, attempt, c, System.nanoTime() - t0);
+            complete(f, i, gen, attempt, c, System.nanoTime() - t0, key);
             return;
         }
+        int att = attempt;
         running++;
         boolean[] timedOut = new boolean[1];
         long[] timer = {-1};
@@ -309,7 +344,7 @@ final class TraceRun {
                     return;
                 }
                 running--;
-                complete(f, i, gen, attempt, c, dt);
+                complete(f, i, gen, att, c, dt, key);
                 drain();
             });
         });
@@ -319,8 +354,8 @@ final class TraceRun {
                 timedOut[0] = true;
                 task.cancel(true);
                 running--;
-                complete(f, i, gen, attempt, Completion.fail("timed out after " + n.timeoutMs + " ms (timeout_ms)"),
-                        n.timeoutMs * 1_000_000L);
+                complete(f, i, gen, att, Completion.fail("timed out after " + n.timeoutMs + " ms (timeout_ms)"),
+                        n.timeoutMs * 1_000_000L, key);
                 drain();
             });
         }
@@ -347,7 +382,7 @@ final class TraceRun {
         return m == null ? t.getClass().getName() : m;
     }
 
-    private void complete(Frame f, int i, int gen, int attempt, Completion c, long dt) {
+    private void complete(Frame f, int i, int gen, int attempt, Completion c, long dt, String key) {
         if (state.isFinal() || f.gen[i] != gen || f.state[i] != RUNNING) {
             releaseNode(f, i);
             return;
@@ -361,7 +396,7 @@ final class TraceRun {
         }
         switch (c.kind()) {
             case EMIT -> {
-                Value v = inArena(i, c.value());
+                FlexValue v = inArena(i, c.value());
                 runs[i]++;
                 f.state[i] = DONE;
                 f.out[i] = v;
@@ -369,23 +404,96 @@ final class TraceRun {
                 port[i] = c.port();
                 output[i] = v;
                 error[i] = null;
-                if (n.isSplit && c.port().equals(NodeFactory.DEFAULT_OUTPUT)) {
-                    startSplit(f, i, v);
-                } else if (n.isLoop) {
-                    loopEmitted(f, i, c.port(), v);
-                } else {
-                    fire(f, i, c.port(), v);
-                }
-                releaseNode(f, i);
+                String firedPort = c.port();
+                // The next step waits for this run's record: a completed run is never run again.
+                logged(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, firedPort, v.ptr().offset(),
+                        v.ptr().size(), attempt), f, i, () -> proceed(f, i, firedPort, v));
             }
-            case FAIL -> failed(f, i, gen, attempt, c);
-            case SUSPEND -> suspend(f, i, gen, attempt, c.suspension());
+            case FAIL -> failed(f, i, gen, attempt, c, key);
+            case SUSPEND -> suspend(f, i, gen, attempt, c.suspension(), key);
         }
     }
 
-    private void failed(Frame f, int i, int gen, int attempt, Completion c) {
+    /** What follows a run that fired {@code firedPort}. */
+    private void proceed(Frame f, int i, String firedPort, Value v) {
         CNode n = nodes[i];
-        if (n.retry != null && attempt < n.retry.maxAttempts()) {
+        if (n.isSplit && firedPort.equals(NodeFactory.DEFAULT_OUTPUT)) {
+            startSplit(f, i, v);
+        } else if (n.isLoop && !firedPort.equals(NodeFactory.ERROR_PORT)) {
+            loopEmitted(f, i, firedPort, v);
+        } else {
+            fire(f, i, firedPort, v);
+        }
+    }
+
+    /**
+     * Appends a record that the trace must not get ahead of; runs {@code then} (and releases node i)
+     * on the trace's context once the record is durable.
+     */
+    private void logged(WalRecord record, Frame f, int i, Runnable then) {
+        engine.append(record, forcible(), (lsn, err) -> context.runOnContext(x -> {
+            if (err != null) {
+                fail("write-ahead log failed: " + err.getMessage());
+            } else if (!state.isFinal()) {
+                then.run();
+            }
+            releaseNode(f, i);
+            drain();
+        }));
+    }
+
+    private io.xerv.wal.Wal.Forcible forcible() {
+        return engine.forcible(arena.forcer());
+    }
+
+    /** Completes a run from its record after a restart: the node does not run again. */
+    private void replayDone(Frame f, int i, WalRecord.NodeDone d) {
+        FlexValue v = arena.value(new io.xerv.arena.RelPtr(d.offset(), d.size()));
+        runs[i]++;
+        attempts[i] = d.attempt();
+        f.out[i] = v;
+        output[i] = v;
+        port[i] = d.port();
+        if (d.port().equals(NodeFactory.ERROR_PORT)) {
+            f.state[i] = FAILED;
+            status[i] = NodeStatus.FAILED;
+            error[i] = v.get("error") == null ? "failed before the restart" : Values.toText(v.get("error"));
+        } else {
+            f.state[i] = DONE;
+            status[i] = NodeStatus.COMPLETED;
+        }
+        proceed(f, i, d.port(), v);
+        releaseNode(f, i);
+    }
+
+    /**
+     * Names one run of node {@code i}: the frame's path (split items), the node, and the iterations of
+     * the loops around it. Stable across restarts.
+     */
+    String runKey(Frame f, int i) {
+        CNode n = nodes[i];
+        if (f.path.isEmpty() && !n.isLoop && n.loopOwner < 0) {
+            return n.key;
+        }
+        StringBuilder sb = new StringBuilder(f.path).append(i);
+        if (n.isLoop || n.loopOwner >= 0) {
+            sb.append('@');
+            if (n.isLoop) {
+                sb.append(f.iteration[i]).append('.');
+            }
+            for (int l = n.loopOwner; l >= 0 && inFrame(f, l); l = nodes[l].loopOwner) {
+                sb.append(f.iteration[l]).append('.');
+            }
+        }
+        return sb.toString();
+    }
+
+    private void failed(Frame f, int i, int gen, int attempt, Completion c, String key) {
+        CNode n = nodes[i];
+        boolean retry = n.retry != null && attempt < n.retry.maxAttempts();
+        engine.append(new WalRecord.NodeError(traceId, engine.clock.getAsLong(), key, i, attempt, c.message(), !retry),
+                null, Engine.IGNORE);
+        if (retry) {
             f.state[i] = RETRYING;
             error[i] = c.message();
             long delay = n.retry.delayMillis(attempt, random);
@@ -411,11 +519,11 @@ final class TraceRun {
             handled |= edges[e].fromPort.equals(NodeFactory.ERROR_PORT);
         }
         if (handled) {
-            Value err = arena.appendValue(i + 1, Map.of("error", c.message(), "node", n.id, "attempts", attempt));
+            FlexValue err = arena.appendValue(i + 1, Map.of("error", c.message(), "node", n.id, "attempts", attempt));
             output[i] = err;
             f.out[i] = err;
-            fire(f, i, NodeFactory.ERROR_PORT, err);
-            releaseNode(f, i);
+            logged(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, NodeFactory.ERROR_PORT,
+                    err.ptr().offset(), err.ptr().size(), attempt), f, i, () -> fire(f, i, NodeFactory.ERROR_PORT, err));
         } else {
             output[i] = null;
             fail("node '" + n.id + "' failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + c.message());
@@ -428,9 +536,9 @@ final class TraceRun {
         }
     }
 
-    private Value inArena(int i, Value v) {
+    private FlexValue inArena(int i, Value v) {
         if (v instanceof FlexValue fv && fv.ptr() != null) {
-            return v;
+            return fv;
         }
         return arena.appendValue(i + 1, v);
     }
@@ -503,6 +611,8 @@ final class TraceRun {
         Value v = f.pendingLoopBack[l];
         f.pendingLoopBack[l] = null;
         f.iteration[l]++;
+        engine.append(new WalRecord.LoopIteration(traceId, engine.clock.getAsLong(), runKey(f, l), l, f.iteration[l]),
+                null, Engine.IGNORE);
         f.loopInput[l] = v;
         enqueue(f, l);
     }
@@ -575,7 +685,8 @@ final class TraceRun {
         while (run.next < run.size && run.running < n.window && !state.isFinal()) {
             int k = run.next++;
             run.running++;
-            Frame child = new Frame(nodes.length, edges.length, run.frame, run.node, k, run);
+            Frame child = new Frame(nodes.length, edges.length, run.frame, run.node, k, run,
+                    run.frame.path + run.node + "[" + k + "]/");
             Value item = run.list.get(k);
             child.state[run.node] = DONE;
             child.out[run.node] = item;
@@ -635,19 +746,34 @@ final class TraceRun {
 
     // ---- suspension ----
 
-    private void suspend(Frame f, int i, int gen, int attempt, Suspension s) {
+    private void suspend(Frame f, int i, int gen, int attempt, Suspension s, String key) {
         String hook = s.hookId();
         if (waiting.containsKey(hook) || !engine.claimHook(hook, this)) {
-            failed(f, i, gen, attempt, Completion.fail("hook id '" + hook + "' is already waiting in another suspension"));
+            failed(f, i, gen, attempt, Completion.fail("hook id '" + hook + "' is already waiting in another suspension"), key);
             return;
         }
         f.state[i] = SUSPENDED;
         status[i] = NodeStatus.SUSPENDED;
+        long now = engine.clock.getAsLong();
+        long deadline = s.timeoutMillis() > 0 ? now + s.timeoutMillis() : 0;
+        WalRecord.TraceSuspended before = log == null ? null : log.suspended.get(key);
+        if (before != null) {
+            deadline = before.deadlineMillis(); // a restart does not extend the wait
+        } else {
+            engine.append(new WalRecord.TraceSuspended(traceId, now, key, i, hook, deadline), forcible(), Engine.IGNORE);
+        }
         long timer = -1;
-        if (s.timeoutMillis() > 0) {
-            timer = engine.vertx.setTimer(s.timeoutMillis(), id -> resume(hook, s.timeoutDecision(), Values.NULL, true));
+        if (deadline > 0) {
+            timer = engine.vertx.setTimer(Math.max(1, deadline - now), id -> resume(hook, s.timeoutDecision(), Values.NULL, true));
         }
         waiting.put(hook, new Waiting(f, i, gen, attempt, s, timer));
+        WalRecord.TraceResumed decided = log == null ? null : log.resumed.get(hook);
+        if (decided != null) {
+            // Resumed before the restart, but the resumed run had not completed: resume it again.
+            Value data = decided.payloadOffset() == 0 ? Values.NULL
+                    : arena.value(new io.xerv.arena.RelPtr(decided.payloadOffset(), decided.payloadSize()));
+            context.runOnContext(v -> resume(hook, decided.decision(), data, decided.timedOut()));
+        }
     }
 
     /** Resumes a suspension; returns an error message, or null when resumed. On the trace's context. */
@@ -673,8 +799,11 @@ final class TraceRun {
         if (f.gen[w.node()] != w.gen() || f.state[w.node()] != SUSPENDED) {
             releaseNode(f, w.node());
         } else {
-            Value payloadInArena = data.isNull() ? Values.NULL : inArena(w.node(), data);
-            execute(f, w.node(), w.attempt(), new Resumption(d, payloadInArena, timedOut));
+            FlexValue stored = data.isNull() ? null : inArena(w.node(), data);
+            engine.append(new WalRecord.TraceResumed(traceId, engine.clock.getAsLong(), hook, d,
+                    stored == null ? 0 : stored.ptr().offset(), stored == null ? 0 : stored.ptr().size(), timedOut),
+                    forcible(), Engine.IGNORE);
+            execute(f, w.node(), w.attempt(), new Resumption(d, stored == null ? Values.NULL : stored, timedOut));
         }
         drain();
         return null;
@@ -750,9 +879,15 @@ final class TraceRun {
         readyTasks.clear();
         TraceReport r = report();
         finalReport = r;
-        engine.traceEnded(this, r);
-        settled.tryComplete(r);
-        completion.tryComplete(r);
+        WalRecord last = state == TraceStatus.COMPLETED
+                ? new WalRecord.TraceComplete(traceId, engine.clock.getAsLong())
+                : new WalRecord.TraceFailed(traceId, engine.clock.getAsLong(), failure == null ? state.label() : failure);
+        // The trace is reported ended once its end is durable.
+        engine.append(last, forcible(), (lsn, err) -> context.runOnContext(v -> {
+            engine.traceEnded(this, r);
+            settled.tryComplete(r);
+            completion.tryComplete(r);
+        }));
     }
 
     TraceReport finalReport() {

@@ -57,7 +57,8 @@ class ScheduleProperties {
     @BeforeContainer
     static void startEngine() throws IOException {
         dir = Files.createTempDirectory("xerv-schedule-properties");
-        engine = Engine.start(EngineConfig.defaults(dir));
+        // The properties are about scheduling; durability has its own tests.
+        engine = Engine.start(EngineConfig.defaults(dir).withDurability(io.xerv.wal.Durability.NONE));
     }
 
     @AfterContainer

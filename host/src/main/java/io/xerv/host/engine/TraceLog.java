@@ -1,0 +1,83 @@
+package io.xerv.host.engine;
+
+import io.xerv.wal.WalRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the write-ahead log says about one trace: how it started, which node runs completed (by run
+ * key), how often each run was started, its suspensions and resumes, and whether it ended. Built once
+ * from the records a WAL recovered; read by the trace's scheduler when it resumes the trace.
+ */
+public final class TraceLog {
+
+    final UUID traceId;
+    WalRecord.TraceStart start;
+    final Map<String, WalRecord.NodeDone> done = new HashMap<>();
+    final Map<String, Integer> starts = new HashMap<>();
+    final Map<String, WalRecord.TraceSuspended> suspended = new HashMap<>();
+    final Map<String, WalRecord.TraceResumed> resumed = new HashMap<>();
+    WalRecord end;
+    final List<WalRecord> records = new ArrayList<>();
+
+    TraceLog(UUID traceId) {
+        this.traceId = traceId;
+    }
+
+    /** Groups records by trace, in log order. */
+    public static Map<UUID, TraceLog> index(List<WalRecord> records) {
+        Map<UUID, TraceLog> out = new LinkedHashMap<>();
+        for (WalRecord r : records) {
+            if (r instanceof WalRecord.Checkpoint) {
+                continue;
+            }
+            TraceLog t = out.computeIfAbsent(r.traceId(), TraceLog::new);
+            t.records.add(r);
+            switch (r) {
+                case WalRecord.TraceStart s -> t.start = s;
+                case WalRecord.NodeStart s -> t.starts.merge(s.runKey(), 1, Integer::sum);
+                case WalRecord.NodeDone d -> t.done.put(d.runKey(), d);
+                case WalRecord.TraceSuspended s -> t.suspended.put(s.runKey(), s);
+                case WalRecord.TraceResumed s -> t.resumed.put(s.hookId(), s);
+                case WalRecord.TraceComplete c -> t.end = c;
+                case WalRecord.TraceFailed f -> t.end = f;
+                default -> {
+                }
+            }
+        }
+        return out;
+    }
+
+    public UUID traceId() {
+        return traceId;
+    }
+
+    /** The trace's start record, or null when the log lost it (then the trace cannot be resumed). */
+    public WalRecord.TraceStart start() {
+        return start;
+    }
+
+    /** True once a TraceComplete or TraceFailed record exists. */
+    public boolean ended() {
+        return end != null;
+    }
+
+    /** Every record of the trace, in log order. */
+    public List<WalRecord> records() {
+        return records;
+    }
+
+    /** How many node runs completed. */
+    public int completedRuns() {
+        return done.size();
+    }
+
+    int startsOf(String key) {
+        return starts.getOrDefault(key, 0);
+    }
+}

@@ -1,0 +1,44 @@
+package io.xerv.wal;
+
+/** The kinds of WAL record. The code is stored in each frame; never reuse or renumber one. */
+public enum RecordType {
+    TRACE_START(1),
+    NODE_START(2),
+    NODE_DONE(3),
+    NODE_ERROR(4),
+    TRACE_COMPLETE(5),
+    TRACE_FAILED(6),
+    TRACE_SUSPENDED(7),
+    TRACE_RESUMED(8),
+    CHECKPOINT(9),
+    LOOP_ITERATION(10);
+
+    private static final RecordType[] BY_CODE = new RecordType[16];
+
+    static {
+        for (RecordType t : values()) {
+            BY_CODE[t.code] = t;
+        }
+    }
+
+    final int code;
+
+    RecordType(int code) {
+        this.code = code;
+    }
+
+    /** The code stored on disk. */
+    public int code() {
+        return code;
+    }
+
+    /** The type of a stored code, or null for an unknown code. */
+    public static RecordType of(int code) {
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    /** True for the records that end a trace. */
+    public boolean endsTrace() {
+        return this == TRACE_COMPLETE || this == TRACE_FAILED;
+    }
+}

@@ -1,0 +1,110 @@
+package io.xerv.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where WAL segments live. The default is the file system; tests substitute a layer that loses
+ * whatever was not synced when they simulate a crash.
+ */
+public interface Storage {
+
+    /** One segment open for reading and appending. */
+    interface Segment extends AutoCloseable {
+        /** Appends all of {@code src}. */
+        void write(ByteBuffer src) throws IOException;
+
+        /** Makes everything written so far durable (fdatasync). */
+        void sync() throws IOException;
+
+        long size() throws IOException;
+
+        /** Reads the whole segment. */
+        ByteBuffer readAll() throws IOException;
+
+        /** Cuts the segment to {@code length} bytes, durably. */
+        void truncate(long length) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** The segment files in {@code dir} (names {@code wal-NNNNNN.log}), sorted. */
+    List<Path> list(Path dir) throws IOException;
+
+    /** Opens (creating if needed) a segment. */
+    Segment open(Path file) throws IOException;
+
+    void delete(Path file) throws IOException;
+
+    /** The file system. */
+    Storage FILES = new Storage() {
+        @Override
+        public List<Path> list(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            List<Path> out = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "wal-*.log")) {
+                ds.forEach(out::add);
+            }
+            out.sort(null);
+            return out;
+        }
+
+        @Override
+        public Segment open(Path file) throws IOException {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            ch.position(ch.size());
+            return new Segment() {
+                public void write(ByteBuffer src) throws IOException {
+                    while (src.hasRemaining()) {
+                        ch.write(src);
+                    }
+                }
+
+                public void sync() throws IOException {
+                    ch.force(false);
+                }
+
+                public long size() throws IOException {
+                    return ch.size();
+                }
+
+                public ByteBuffer readAll() throws IOException {
+                    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(ch.size()));
+                    long pos = 0;
+                    while (b.hasRemaining()) {
+                        int n = ch.read(b, pos);
+                        if (n < 0) {
+                            break;
+                        }
+                        pos += n;
+                    }
+                    return b.flip();
+                }
+
+                public void truncate(long length) throws IOException {
+                    ch.truncate(length);
+                    ch.force(true);
+                    ch.position(length);
+                }
+
+                public void close() throws IOException {
+                    ch.close();
+                }
+            };
+        }
+
+        @Override
+        public void delete(Path file) throws IOException {
+            Files.deleteIfExists(file);
+        }
+    };
+}

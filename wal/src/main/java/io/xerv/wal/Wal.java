@@ -1,0 +1,544 @@
+package io.xerv.wal;
+
+import org.jctools.queues.MpscArrayQueue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The write-ahead log: segmented files of CRC32C-framed records ({@link RecordDescriptor}).
+ *
+ * <p>Any thread may {@link #append}; one writer thread takes records from a JCTools MPSC queue in
+ * batches, forces the arena ranges the batch's records point at ({@link Forcible}), then writes the
+ * batch with one call, syncs once, and only then tells each record's {@link Listener} (group commit).
+ * A record is therefore never durable while the arena bytes it points at are not, even when the OS
+ * persists the written records before the sync.
+ *
+ * <p>{@link #open} first scans the existing segments: it stops at the first torn or damaged frame,
+ * truncates the log there (deleting any later segment) and says where; the records before it are
+ * returned by {@link #recovery()}. Segments whose traces have all ended are deleted as the log rolls.
+ */
+public final class Wal implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Wal.class.getName());
+
+    /**
+     * How the log is written.
+     *
+     * @param durability when records become durable
+     * @param segmentBytes roll to a new segment after this many bytes
+     * @param queueCapacity records waiting for the writer; appends wait when it is full
+     * @param maxBatch the most records one sync covers
+     */
+    public record Config(Durability durability, long segmentBytes, int queueCapacity, int maxBatch) {
+        public static final Config DEFAULT = new Config(Durability.FSYNC, 64L << 20, 65_536, 8192);
+
+        public Config {
+            Objects.requireNonNull(durability, "durability");
+            if (segmentBytes < 4096) {
+                throw new IllegalArgumentException("segmentBytes must be at least 4096, was " + segmentBytes);
+            }
+            if (queueCapacity < 2 || maxBatch < 1) {
+                throw new IllegalArgumentException("queueCapacity and maxBatch must be positive");
+            }
+        }
+
+        public Config withDurability(Durability d) {
+            return new Config(d, segmentBytes, queueCapacity, maxBatch);
+        }
+
+        public Config withSegmentBytes(long bytes) {
+            return new Config(durability, bytes, queueCapacity, maxBatch);
+        }
+    }
+
+    /** Something the writer must make durable before a sync: the arena bytes a record points at. */
+    @FunctionalInterface
+    public interface Forcible {
+        void force();
+    }
+
+    /** Told once a record is durable (or could not be written: then {@code error} is set). */
+    @FunctionalInterface
+    public interface Listener {
+        void synced(long lsn, Throwable error);
+    }
+
+    /**
+     * What {@link #open} found.
+     *
+     * @param records every whole record, in log order
+     * @param segments how many segments were read
+     * @param truncation where the log was cut and why, or null when it ended cleanly
+     * @param nanos how long the scan took
+     */
+    public record Recovery(List<WalRecord> records, int segments, String truncation, long nanos) {
+    }
+
+    private record Pending(WalRecord record, Forcible forcible, Listener listener) {
+    }
+
+    private final Path dir;
+    private final Config config;
+    private final Storage storage;
+    private final MpscArrayQueue<Pending> queue;
+    private final Thread writer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile boolean writerParked;
+    private final Recovery recovery;
+    private final Metrics metrics = new Metrics();
+
+    // Writer-thread state.
+    private Storage.Segment segment;
+    private int segmentIndex;
+    private long segmentSize;
+    private long lsn;
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    private final Map<UUID, Integer> unfinished = new HashMap<>();
+    private final TreeMap<Integer, Integer> firstSegments = new TreeMap<>();
+    private final List<Pending> unsynced = new ArrayList<>();
+    private long lastSyncNanos = System.nanoTime();
+    private volatile Throwable failure;
+
+    private Wal(Path dir, Config config, Storage storage) throws IOException {
+        this.dir = dir;
+        this.config = config;
+        this.storage = storage;
+        this.queue = new MpscArrayQueue<>(config.queueCapacity());
+        this.recovery = scan();
+        openSegment(segmentIndex + 1);
+        this.writer = Thread.ofPlatform().name("xerv-wal-writer").daemon(true).unstarted(this::writeLoop);
+        writer.start();
+    }
+
+    /**
+     * Opens the log in {@code dir}, recovering what a previous run left.
+     *
+     * @throws IOException when the directory or a segment cannot be read or written
+     */
+    public static Wal open(Path dir, Config config) throws IOException {
+        return new Wal(dir, config, Storage.FILES);
+    }
+
+    /** Opens the log on another storage layer (tests). */
+    public static Wal open(Path dir, Config config, Storage storage) throws IOException {
+        return new Wal(dir, config, storage);
+    }
+
+    /** What the scan at open found. */
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    /** The log's counters. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The durability this log was opened with. */
+    public Durability durability() {
+        return config.durability();
+    }
+
+    /**
+     * Queues a record; {@code listener} is told once it is durable. Waits (spinning, then parking
+     * briefly) while the queue is full.
+     *
+     * @param forcible made durable before the sync that covers this record, or null
+     * @throws IllegalStateException when the log is closed or its writer failed
+     */
+    public void append(WalRecord record, Forcible forcible, Listener listener) {
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(listener, "listener");
+        Pending p = new Pending(record, forcible, listener);
+        int spins = 0;
+        while (!queue.offer(p)) {
+            checkUsable();
+            if (++spins > 100) {
+                LockSupport.parkNanos(10_000);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        checkUsable();
+        if (writerParked) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    private void checkUsable() {
+        if (!running.get()) {
+            throw new IllegalStateException("the WAL in " + dir + " is closed");
+        }
+        Throwable f = failure;
+        if (f != null) {
+            throw new IllegalStateException("the WAL in " + dir + " failed: " + f.getMessage(), f);
+        }
+    }
+
+    // ---- recovery ----
+
+    private Recovery scan() throws IOException {
+        long t0 = System.nanoTime();
+        List<Path> files = storage.list(dir);
+        List<WalRecord> records = new ArrayList<>();
+        String truncation = null;
+        int read = 0;
+        for (int i = 0; i < files.size(); i++) {
+            Path f = files.get(i);
+            int index = indexOf(f);
+            segmentIndex = Math.max(segmentIndex, index);
+            if (truncation != null) {
+                storage.delete(f);
+                LOG.warning("WAL: deleted segment " + f.getFileName() + ", which follows the truncation point");
+                continue;
+            }
+            read++;
+            try (Storage.Segment s = storage.open(f)) {
+                ByteBuffer b = s.readAll().order(ByteOrder.LITTLE_ENDIAN);
+                while (b.hasRemaining()) {
+                    int pos = b.position();
+                    if (b.remaining() >= 4 && b.getInt(pos) == 0) {
+                        truncation = null;
+                        // A zero length ends the segment: the rest was never published.
+                        if (hasNonZero(b, pos)) {
+                            truncation = f.getFileName() + " at offset " + pos + ": zero length followed by data";
+                            s.truncate(pos);
+                        }
+                        break;
+                    }
+                    try {
+                        WalRecord r = WalCodec.decode(b, pos);
+                        records.add(r);
+                        track(r, index);
+                    } catch (CorruptRecordException e) {
+                        truncation = f.getFileName() + " at offset " + pos + ": " + e.getMessage();
+                        s.truncate(pos);
+                        break;
+                    }
+                }
+            }
+            if (truncation != null) {
+                LOG.warning("WAL: truncated " + truncation);
+            }
+        }
+        lsn = records.size();
+        metrics.recovered.add(records.size());
+        return new Recovery(List.copyOf(records), read, truncation, System.nanoTime() - t0);
+    }
+
+    private static boolean hasNonZero(ByteBuffer b, int from) {
+        for (int i = from; i < b.limit(); i++) {
+            if (b.get(i) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(Path f) {
+        String n = f.getFileName().toString();
+        try {
+            return Integer.parseInt(n.substring(4, n.length() - 4));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("unexpected WAL file name " + n);
+        }
+    }
+
+    private static String name(int index) {
+        return String.format("wal-%06d.log", index);
+    }
+
+    // ---- writer ----
+
+    private void openSegment(int index) throws IOException {
+        segment = storage.open(dir.resolve(name(index)));
+        segmentIndex = index;
+        segmentSize = segment.size();
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(config.maxBatch());
+        IdentityHashMap<Forcible, Boolean> forcibles = new IdentityHashMap<>();
+        try {
+            while (true) {
+                batch.clear();
+                queue.drain(batch::add, config.maxBatch());
+                if (batch.isEmpty()) {
+                    if (!unsynced.isEmpty() && dueForSync()) {
+                        commit(forcibles);
+                        continue;
+                    }
+                    if (!running.get() && queue.isEmpty()) {
+                        break;
+                    }
+                    writerParked = true;
+                    if (queue.isEmpty()) {
+                        LockSupport.parkNanos(unsynced.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(1)
+                                : Math.max(1000, untilSyncNanos()));
+                    }
+                    writerParked = false;
+                    continue;
+                }
+                // Taken over before anything can fail, so every drained record hears how it ended.
+                unsynced.addAll(batch);
+                if (dueForSync()) {
+                    commit(forcibles);
+                }
+            }
+            if (!unsynced.isEmpty()) {
+                commit(forcibles);
+            }
+        } catch (Throwable t) {
+            failure = t;
+            LOG.severe("WAL writer failed: " + t);
+            for (Pending p : unsynced) {
+                tell(p, -1, t);
+            }
+            unsynced.clear();
+            Pending p;
+            while ((p = queue.poll()) != null) {
+                tell(p, -1, t);
+            }
+        }
+    }
+
+    private static void tell(Pending p, long lsn, Throwable error) {
+        try {
+            p.listener().synced(lsn, error);
+        } catch (RuntimeException e) {
+            // A listener's bug must not fail the log, nor tell the rest of the batch twice.
+            LOG.log(Level.WARNING, "WAL listener for a " + p.record().type() + " record failed", e);
+        }
+    }
+
+    private boolean dueForSync() {
+        return config.durability().mode() != Durability.Mode.BATCH
+                || System.nanoTime() - lastSyncNanos >= TimeUnit.MILLISECONDS.toNanos(config.durability().batchMillis());
+    }
+
+    private long untilSyncNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(config.durability().batchMillis()) - (System.nanoTime() - lastSyncNanos);
+    }
+
+    /**
+     * Makes the unsynced records durable and tells their listeners: forces the arena bytes they point
+     * at, writes the records, syncs. The records reach the segment only after the forces, because once
+     * written the OS may persist them at any moment, sync or not.
+     */
+    private void commit(IdentityHashMap<Forcible, Boolean> forcibles) throws IOException {
+        long t0 = System.nanoTime();
+        boolean durable = config.durability().mode() != Durability.Mode.NONE;
+        if (durable) {
+            for (Pending p : unsynced) {
+                if (p.forcible() != null && forcibles.put(p.forcible(), Boolean.TRUE) == null) {
+                    p.forcible().force();
+                }
+            }
+            forcibles.clear();
+        }
+        write(unsynced);
+        if (durable) {
+            segment.sync();
+            metrics.syncs.increment();
+            metrics.recordSync(System.nanoTime() - t0);
+        }
+        lastSyncNanos = System.nanoTime();
+        for (Pending p : unsynced) {
+            tell(p, ++lsn, null);
+        }
+        unsynced.clear();
+        if (segmentSize >= config.segmentBytes()) {
+            roll();
+        }
+    }
+
+    private void write(List<Pending> batch) throws IOException {
+        buffer.clear();
+        for (Pending p : batch) {
+            while (true) {
+                int mark = buffer.position();
+                try {
+                    WalCodec.encode(p.record(), buffer);
+                    break;
+                } catch (BufferOverflowException e) {
+                    buffer.position(mark);
+                    ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
+                    buffer.flip();
+                    bigger.put(buffer);
+                    buffer = bigger;
+                }
+            }
+        }
+        buffer.flip();
+        int bytes = buffer.remaining();
+        segment.write(buffer);
+        segmentSize += bytes;
+        metrics.bytes.add(bytes);
+        metrics.records.add(batch.size());
+        metrics.batches.increment();
+        metrics.maxBatch = Math.max(metrics.maxBatch, batch.size());
+        for (Pending p : batch) {
+            track(p.record(), segmentIndex);
+        }
+    }
+
+    private void roll() throws IOException {
+        segment.close();
+        int old = segmentIndex;
+        openSegment(old + 1);
+        ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+        WalCodec.encode(new WalRecord.Checkpoint(new UUID(0, 0), System.currentTimeMillis(), unfinished.size(),
+                segmentIndex), b);
+        b.flip();
+        segmentSize += b.remaining();
+        segment.write(b);
+        segment.sync();
+        purge();
+    }
+
+    // Segment s can go once no unfinished trace has a record in s or before it.
+    private void purge() throws IOException {
+        int keepFrom = firstSegments.isEmpty() ? segmentIndex : Math.min(firstSegments.firstKey(), segmentIndex);
+        for (Path f : storage.list(dir)) {
+            if (indexOf(f) < keepFrom) {
+                storage.delete(f);
+                metrics.purged.increment();
+            }
+        }
+    }
+
+    private void track(WalRecord r, int segment) {
+        if (r.type() == RecordType.TRACE_START) {
+            if (unfinished.putIfAbsent(r.traceId(), segment) == null) {
+                firstSegments.merge(segment, 1, Integer::sum);
+            }
+        } else if (r.type().endsTrace()) {
+            Integer first = unfinished.remove(r.traceId());
+            if (first != null && firstSegments.merge(first, -1, Integer::sum) == 0) {
+                firstSegments.remove(first);
+            }
+        }
+    }
+
+    /**
+     * Stops taking records, writes and syncs what is queued, and closes the segment.
+     */
+    @Override
+    public void close() {
+        if (!running.compareAndSet(true, false)) {
+            return;
+        }
+        LockSupport.unpark(writer);
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            segment.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close WAL segment: " + e.getMessage(), e);
+        }
+    }
+
+    /** Counters of the log; read from any thread (values may lag a little). */
+    public static final class Metrics {
+        final LongAdder records = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+        final LongAdder syncs = new LongAdder();
+        final LongAdder batches = new LongAdder();
+        final LongAdder purged = new LongAdder();
+        final LongAdder recovered = new LongAdder();
+        volatile int maxBatch;
+        private final long[] syncMicrosLog2 = new long[40];
+        private volatile long syncNanosTotal;
+
+        void recordSync(long nanos) {
+            syncNanosTotal += nanos;
+            int bucket = 64 - Long.numberOfLeadingZeros(Math.max(1, nanos / 1000));
+            syncMicrosLog2[Math.min(bucket, syncMicrosLog2.length - 1)]++;
+        }
+
+        public long records() {
+            return records.sum();
+        }
+
+        public long bytes() {
+            return bytes.sum();
+        }
+
+        public long syncs() {
+            return syncs.sum();
+        }
+
+        public long batches() {
+            return batches.sum();
+        }
+
+        public long purgedSegments() {
+            return purged.sum();
+        }
+
+        public long recoveredRecords() {
+            return recovered.sum();
+        }
+
+        /** The most records one batch held. */
+        public int maxBatch() {
+            return maxBatch;
+        }
+
+        /** Records per batch, on average. */
+        public double meanBatch() {
+            long b = batches();
+            return b == 0 ? 0 : (double) records() / b;
+        }
+
+        /** Mean sync latency in microseconds. */
+        public double meanSyncMicros() {
+            long s = syncs();
+            return s == 0 ? 0 : syncNanosTotal / 1000.0 / s;
+        }
+
+        /** An upper bound (power of two) of the sync latency below which {@code q} of the syncs fell, in µs. */
+        public long syncMicrosQuantile(double q) {
+            long total = 0;
+            for (long c : syncMicrosLog2) {
+                total += c;
+            }
+            long seen = 0;
+            for (int i = 0; i < syncMicrosLog2.length; i++) {
+                seen += syncMicrosLog2[i];
+                if (total > 0 && seen >= q * total) {
+                    return 1L << i;
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("records=%d bytes=%d syncs=%d batches=%d meanBatch=%.1f maxBatch=%d meanSync=%.0fus",
+                    records(), bytes(), syncs(), batches(), meanBatch(), maxBatch(), meanSyncMicros());
+        }
+    }
+}

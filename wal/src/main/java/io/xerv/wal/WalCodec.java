@@ -1,0 +1,188 @@
+package io.xerv.wal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+
+import static io.xerv.wal.RecordDescriptor.*;
+
+/** Encodes and decodes WAL frames (layout in {@link RecordDescriptor}). Stateless and thread-safe. */
+public final class WalCodec {
+
+    private WalCodec() {
+    }
+
+    /**
+     * Appends one frame at {@code out}'s position and advances it.
+     *
+     * Strings longer than 65535 UTF-8 bytes are cut to the last whole character within that length.
+     *
+     * @throws java.nio.BufferOverflowException when {@code out} has no room (the caller grows it)
+     * @throws IllegalArgumentException when the frame would exceed {@link RecordDescriptor#MAX_FRAME_LENGTH}
+     */
+    public static void encode(WalRecord r, ByteBuffer out) {
+        out.order(ByteOrder.LITTLE_ENDIAN);
+        int start = out.position();
+        out.position(start + TYPE_OFFSET);
+        out.put((byte) r.type().code());
+        out.put(VERSION);
+        out.putShort((short) 0);
+        out.putLong(r.traceId().getMostSignificantBits());
+        out.putLong(r.traceId().getLeastSignificantBits());
+        out.putLong(r.timeMillis());
+        switch (r) {
+            case WalRecord.TraceStart t -> {
+                str(out, t.pipeline());
+                str(out, t.version());
+                str(out, t.digest());
+                str(out, t.trigger());
+                out.putLong(t.payloadOffset());
+                out.putInt(t.payloadSize());
+            }
+            case WalRecord.NodeStart n -> {
+                str(out, n.runKey());
+                out.putInt(n.node());
+                out.putInt(n.attempt());
+            }
+            case WalRecord.NodeDone n -> {
+                str(out, n.runKey());
+                out.putInt(n.node());
+                str(out, n.port());
+                out.putLong(n.offset());
+                out.putInt(n.size());
+                out.putInt(n.attempt());
+            }
+            case WalRecord.NodeError n -> {
+                str(out, n.runKey());
+                out.putInt(n.node());
+                out.putInt(n.attempt());
+                str(out, n.message());
+                out.put((byte) (n.last() ? 1 : 0));
+            }
+            case WalRecord.TraceComplete c -> {
+            }
+            case WalRecord.TraceFailed f -> str(out, f.error());
+            case WalRecord.TraceSuspended s -> {
+                str(out, s.runKey());
+                out.putInt(s.node());
+                str(out, s.hookId());
+                out.putLong(s.deadlineMillis());
+            }
+            case WalRecord.TraceResumed s -> {
+                str(out, s.hookId());
+                str(out, s.decision());
+                out.putLong(s.payloadOffset());
+                out.putInt(s.payloadSize());
+                out.put((byte) (s.timedOut() ? 1 : 0));
+            }
+            case WalRecord.Checkpoint c -> {
+                out.putLong(c.unfinishedTraces());
+                out.putInt(c.segment());
+            }
+            case WalRecord.LoopIteration l -> {
+                str(out, l.runKey());
+                out.putInt(l.node());
+                out.putInt(l.iteration());
+            }
+        }
+        int end = out.position();
+        int length = end - start;
+        if (length > MAX_FRAME_LENGTH) {
+            throw new IllegalArgumentException("WAL record of " + length + " bytes is larger than " + MAX_FRAME_LENGTH);
+        }
+        out.putInt(start + CRC_OFFSET, crc(out, start + TYPE_OFFSET, end));
+        // The length goes last: a frame without it reads as the end of the log.
+        out.putInt(start + LENGTH_OFFSET, length);
+    }
+
+    /**
+     * Decodes the frame at {@code in}'s position (which must hold a whole frame as its length says)
+     * and advances past it.
+     *
+     * @param position the frame's offset in its segment, for messages
+     * @throws CorruptRecordException when the frame is damaged
+     */
+    public static WalRecord decode(ByteBuffer in, long position) {
+        in.order(ByteOrder.LITTLE_ENDIAN);
+        int start = in.position();
+        if (in.remaining() < HEADER_LENGTH) {
+            throw new CorruptRecordException("torn frame header (" + in.remaining() + " bytes)", position);
+        }
+        int length = in.getInt(start + LENGTH_OFFSET);
+        if (length < HEADER_LENGTH || length > MAX_FRAME_LENGTH) {
+            throw new CorruptRecordException("bad frame length " + length, position);
+        }
+        if (length > in.remaining()) {
+            throw new CorruptRecordException("torn frame: length " + length + " but " + in.remaining() + " bytes left", position);
+        }
+        int stored = in.getInt(start + CRC_OFFSET);
+        int computed = crc(in, start + TYPE_OFFSET, start + length);
+        if (stored != computed) {
+            throw CorruptRecordException.crc(stored, computed, position);
+        }
+        ByteBuffer b = in.slice(start, length).order(ByteOrder.LITTLE_ENDIAN);
+        in.position(start + length);
+        int code = Byte.toUnsignedInt(b.get(TYPE_OFFSET));
+        RecordType type = RecordType.of(code);
+        if (type == null) {
+            throw new CorruptRecordException("unknown record type " + code, position);
+        }
+        int version = Byte.toUnsignedInt(b.get(VERSION_OFFSET));
+        if (version != VERSION) {
+            throw new CorruptRecordException("unsupported " + type + " version " + version, position);
+        }
+        b.position(TRACE_ID_OFFSET);
+        UUID trace = new UUID(b.getLong(), b.getLong());
+        long time = b.getLong();
+        try {
+            WalRecord r = switch (type) {
+                case TRACE_START -> new WalRecord.TraceStart(trace, time, str(b), str(b), str(b), str(b), b.getLong(), b.getInt());
+                case NODE_START -> new WalRecord.NodeStart(trace, time, str(b), b.getInt(), b.getInt());
+                case NODE_DONE -> new WalRecord.NodeDone(trace, time, str(b), b.getInt(), str(b), b.getLong(), b.getInt(), b.getInt());
+                case NODE_ERROR -> new WalRecord.NodeError(trace, time, str(b), b.getInt(), b.getInt(), str(b), b.get() != 0);
+                case TRACE_COMPLETE -> new WalRecord.TraceComplete(trace, time);
+                case TRACE_FAILED -> new WalRecord.TraceFailed(trace, time, str(b));
+                case TRACE_SUSPENDED -> new WalRecord.TraceSuspended(trace, time, str(b), b.getInt(), str(b), b.getLong());
+                case TRACE_RESUMED -> new WalRecord.TraceResumed(trace, time, str(b), str(b), b.getLong(), b.getInt(), b.get() != 0);
+                case CHECKPOINT -> new WalRecord.Checkpoint(trace, time, b.getLong(), b.getInt());
+                case LOOP_ITERATION -> new WalRecord.LoopIteration(trace, time, str(b), b.getInt(), b.getInt());
+            };
+            if (b.hasRemaining()) {
+                throw new CorruptRecordException(type + " body has " + b.remaining() + " unread bytes", position);
+            }
+            return r;
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            throw new CorruptRecordException(type + " body does not fit its frame", position);
+        }
+    }
+
+    private static int crc(ByteBuffer b, int from, int to) {
+        CRC32C c = new CRC32C();
+        c.update(b.slice(from, to - from));
+        return (int) c.getValue();
+    }
+
+    private static void str(ByteBuffer out, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        // Only messages grow this long; keep their start rather than lose the record, and cut on a
+        // character boundary so the kept start is still valid UTF-8.
+        int n = Math.min(bytes.length, 0xFFFF);
+        while (n < bytes.length && n > 0 && (bytes[n] & 0xC0) == 0x80) {
+            n--;
+        }
+        out.putShort((short) n);
+        out.put(bytes, 0, n);
+    }
+
+    private static String str(ByteBuffer in) {
+        int n = Short.toUnsignedInt(in.getShort());
+        if (n > in.remaining()) {
+            throw new java.nio.BufferUnderflowException();
+        }
+        byte[] bytes = new byte[n];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

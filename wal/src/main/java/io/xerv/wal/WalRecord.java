@@ -1,0 +1,151 @@
+package io.xerv.wal;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One record of the write-ahead log: a closed set of record types, each an immutable value. Every
+ * record names its trace and the time it was made. Offsets point into the trace's arena.
+ *
+ * <p>A <em>run key</em> names one run of one node within a trace: the node, the split item and loop
+ * iteration it ran in (for example {@code 4}, {@code 2[1]/7@3}). It is stable across restarts, so a
+ * recovered trace can tell which runs completed.
+ */
+public sealed interface WalRecord {
+
+    RecordType type();
+
+    UUID traceId();
+
+    long timeMillis();
+
+    /** A trace started: what it runs, and where its payload is. */
+    record TraceStart(UUID traceId, long timeMillis, String pipeline, String version, String digest, String trigger,
+                      long payloadOffset, int payloadSize) implements WalRecord {
+        public TraceStart {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(pipeline, "pipeline");
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(digest, "digest");
+            Objects.requireNonNull(trigger, "trigger");
+        }
+
+        public RecordType type() {
+            return RecordType.TRACE_START;
+        }
+    }
+
+    /** A node run began (its attempt). */
+    record NodeStart(UUID traceId, long timeMillis, String runKey, int node, int attempt) implements WalRecord {
+        public NodeStart {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(runKey, "runKey");
+        }
+
+        public RecordType type() {
+            return RecordType.NODE_START;
+        }
+    }
+
+    /** A node run completed, firing {@code port} with the value at {@code offset}/{@code size}. */
+    record NodeDone(UUID traceId, long timeMillis, String runKey, int node, String port, long offset, int size,
+                    int attempt) implements WalRecord {
+        public NodeDone {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(runKey, "runKey");
+            Objects.requireNonNull(port, "port");
+        }
+
+        public RecordType type() {
+            return RecordType.NODE_DONE;
+        }
+    }
+
+    /** A node attempt failed; {@code final} when no retry follows. */
+    record NodeError(UUID traceId, long timeMillis, String runKey, int node, int attempt, String message,
+                     boolean last) implements WalRecord {
+        public NodeError {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(runKey, "runKey");
+            Objects.requireNonNull(message, "message");
+        }
+
+        public RecordType type() {
+            return RecordType.NODE_ERROR;
+        }
+    }
+
+    /** The trace completed. */
+    record TraceComplete(UUID traceId, long timeMillis) implements WalRecord {
+        public TraceComplete {
+            Objects.requireNonNull(traceId, "traceId");
+        }
+
+        public RecordType type() {
+            return RecordType.TRACE_COMPLETE;
+        }
+    }
+
+    /** The trace failed (or was cancelled). */
+    record TraceFailed(UUID traceId, long timeMillis, String error) implements WalRecord {
+        public TraceFailed {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(error, "error");
+        }
+
+        public RecordType type() {
+            return RecordType.TRACE_FAILED;
+        }
+    }
+
+    /** A node run suspended the trace until {@code hookId} is resumed, or until the deadline (0: none). */
+    record TraceSuspended(UUID traceId, long timeMillis, String runKey, int node, String hookId,
+                          long deadlineMillis) implements WalRecord {
+        public TraceSuspended {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(runKey, "runKey");
+            Objects.requireNonNull(hookId, "hookId");
+        }
+
+        public RecordType type() {
+            return RecordType.TRACE_SUSPENDED;
+        }
+    }
+
+    /** A suspension was resumed with a decision and a payload (offset 0: none). */
+    record TraceResumed(UUID traceId, long timeMillis, String hookId, String decision, long payloadOffset,
+                        int payloadSize, boolean timedOut) implements WalRecord {
+        public TraceResumed {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(hookId, "hookId");
+            Objects.requireNonNull(decision, "decision");
+        }
+
+        public RecordType type() {
+            return RecordType.TRACE_RESUMED;
+        }
+    }
+
+    /** Written at the start of each segment: how many traces were unfinished then. */
+    record Checkpoint(UUID traceId, long timeMillis, long unfinishedTraces, int segment) implements WalRecord {
+        public Checkpoint {
+            Objects.requireNonNull(traceId, "traceId");
+        }
+
+        public RecordType type() {
+            return RecordType.CHECKPOINT;
+        }
+    }
+
+    /** A loop started iteration {@code iteration}. */
+    record LoopIteration(UUID traceId, long timeMillis, String runKey, int node, int iteration) implements WalRecord {
+        public LoopIteration {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(runKey, "runKey");
+        }
+
+        public RecordType type() {
+            return RecordType.LOOP_ITERATION;
+        }
+    }
+}
