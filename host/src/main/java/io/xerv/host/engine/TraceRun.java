@@ -319,7 +319,26 @@ final class TraceRun {
         f.state[i] = RUNNING;
         status[i] = NodeStatus.RUNNING;
         long startMillis = engine.clock.getAsLong();
-        engine.append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), null, Engine.IGNORE);
+        int gen = f.gen[i];
+        int att = attempt;
+        // The node runs once its start is durable, so after a crash its next run knows its attempt.
+        running++;
+        engine.append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), forcible(),
+                (lsn, err) -> context.runOnContext(v -> {
+                    running--;
+                    if (err != null) {
+                        fail("write-ahead log failed: " + err.getMessage());
+                    } else if (state.isFinal() || f.gen[i] != gen || f.state[i] != RUNNING) {
+                        releaseNode(f, i);
+                    } else {
+                        run(f, i, att, resumption, key, startMillis);
+                    }
+                    drain();
+                }));
+    }
+
+    private void run(Frame f, int i, int attempt, Resumption resumption, String key, long startMillis) {
+        CNode n = nodes[i];
         RunContext ctx = new RunContext(this, f, n, attempt, resumption, key, startMillis);
         int gen = f.gen[i];
         if (n.execution == Execution.INLINE) {
