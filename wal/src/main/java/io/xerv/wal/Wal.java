@@ -56,8 +56,11 @@ public final class Wal implements AutoCloseable {
             if (segmentBytes < 4096) {
                 throw new IllegalArgumentException("segmentBytes must be at least 4096, was " + segmentBytes);
             }
-            if (queueCapacity < 2 || maxBatch < 1) {
-                throw new IllegalArgumentException("queueCapacity and maxBatch must be positive");
+            if (queueCapacity < 2) {
+                throw new IllegalArgumentException("queueCapacity must be at least 2, was " + queueCapacity);
+            }
+            if (maxBatch < 1) {
+                throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
             }
         }
 
@@ -123,7 +126,7 @@ public final class Wal implements AutoCloseable {
         this.config = config;
         this.storage = storage;
         this.queue = new MpscArrayQueue<>(config.queueCapacity());
-        this.recovery = scan();
+        this.recovery = scan(true);
         openSegment(segmentIndex + 1);
         this.writer = Thread.ofPlatform().name("xerv-wal-writer").daemon(true).unstarted(this::writeLoop);
         writer.start();
@@ -141,6 +144,25 @@ public final class Wal implements AutoCloseable {
     /** Opens the log on another storage layer (tests). */
     public static Wal open(Path dir, Config config, Storage storage) throws IOException {
         return new Wal(dir, config, storage);
+    }
+
+    /**
+     * Reads the log in {@code dir} without changing it (no truncation, no writer): for inspection
+     * while a host may be writing it. Stops at the first damaged frame and says where.
+     */
+    public static Recovery read(Path dir) throws IOException {
+        Wal w = new Wal(dir, Config.DEFAULT, Storage.FILES, false);
+        return w.recovery;
+    }
+
+    // A reader only: no queue, no writer thread.
+    private Wal(Path dir, Config config, Storage storage, boolean unused) throws IOException {
+        this.dir = dir;
+        this.config = config;
+        this.storage = storage;
+        this.queue = null;
+        this.writer = null;
+        this.recovery = scan(false);
     }
 
     /** What the scan at open found. */
@@ -196,7 +218,7 @@ public final class Wal implements AutoCloseable {
 
     // ---- recovery ----
 
-    private Recovery scan() throws IOException {
+    private Recovery scan(boolean repair) throws IOException {
         long t0 = System.nanoTime();
         List<Path> files = storage.list(dir);
         List<WalRecord> records = new ArrayList<>();
@@ -207,8 +229,10 @@ public final class Wal implements AutoCloseable {
             int index = indexOf(f);
             segmentIndex = Math.max(segmentIndex, index);
             if (truncation != null) {
-                storage.delete(f);
-                LOG.warning("WAL: deleted segment " + f.getFileName() + ", which follows the truncation point");
+                if (repair) {
+                    storage.delete(f);
+                    LOG.warning("WAL: deleted segment " + f.getFileName() + ", which follows the truncation point");
+                }
                 continue;
             }
             read++;
@@ -221,7 +245,9 @@ public final class Wal implements AutoCloseable {
                         // A zero length ends the segment: the rest was never published.
                         if (hasNonZero(b, pos)) {
                             truncation = f.getFileName() + " at offset " + pos + ": zero length followed by data";
-                            s.truncate(pos);
+                            if (repair) {
+                                s.truncate(pos);
+                            }
                         }
                         break;
                     }
@@ -231,12 +257,14 @@ public final class Wal implements AutoCloseable {
                         track(r, index);
                     } catch (CorruptRecordException e) {
                         truncation = f.getFileName() + " at offset " + pos + ": " + e.getMessage();
-                        s.truncate(pos);
+                        if (repair) {
+                            s.truncate(pos);
+                        }
                         break;
                     }
                 }
             }
-            if (truncation != null) {
+            if (truncation != null && repair) {
                 LOG.warning("WAL: truncated " + truncation);
             }
         }

@@ -1,7 +1,14 @@
 package io.xerv.host.cli;
 
+import io.xerv.arena.Arena;
 import io.xerv.arena.ArenaFile;
 import io.xerv.arena.ArenaLayout;
+import io.xerv.arena.ArenaStore;
+import io.xerv.arena.RelPtr;
+import io.xerv.host.engine.TraceLog;
+import io.xerv.plugin.Values;
+import io.xerv.wal.Wal;
+import io.xerv.wal.WalRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,28 +21,122 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-/** {@code xerv inspect}: prints the arenas in an arena file. */
+/** {@code xerv inspect}: prints arenas, and a trace's WAL records beside the arena values they point at. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Prints the arenas in an arena file (a slab-NNNNNN.xa or a trace-ID.xa under DATA_DIR/arenas):",
-                "each header (trace, state, offsets, timestamps, config block) and every entry with its value decoded."})
+        description = {"xerv inspect ARENA_FILE [--trace ID]: the arenas in an arena file (DATA_DIR/arenas/slab-NNNNNN.xa",
+                "  or trace-ID.xa): each header and every entry with its value decoded.",
+                "xerv inspect --data-dir DIR: the traces in DIR's write-ahead log, with their status.",
+                "xerv inspect --data-dir DIR --trace ID: that trace's WAL records beside the arena values they point at,",
+                "  then its arena. Reads only; safe while a host runs on DIR."})
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ARENA_FILE", description = "An arena file.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ARENA_FILE", description = "An arena file.")
     Path file;
 
-    @Option(names = "--trace", paramLabel = "ID", description = "Only the arena of this trace.")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "A data directory (with wal/ and arenas/).")
+    Path dataDir;
+
+    @Option(names = "--trace", paramLabel = "ID", description = "Only this trace.")
     UUID trace;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if ((file == null) == (dataDir == null)) {
+            err.println("xerv inspect: give either an ARENA_FILE or --data-dir DIR");
+            return XervCli.USAGE;
+        }
+        return file != null ? arenaFile(out, err) : dataDir(out, err);
+    }
+
+    private int dataDir(PrintWriter out, PrintWriter err) throws IOException {
+        Path walDir = dataDir.resolve("wal");
+        if (!Files.isDirectory(walDir)) {
+            err.println("xerv inspect: " + dataDir + " holds no write-ahead log (no wal folder)");
+            return XervCli.USAGE;
+        }
+        Wal.Recovery rec = Wal.read(walDir);
+        if (rec.truncation() != null) {
+            out.println("log damaged at " + rec.truncation() + " (a host opening it truncates there)");
+        }
+        Map<UUID, TraceLog> traces = TraceLog.index(rec.records());
+        if (trace == null) {
+            out.printf("%d records in %d segments, %d traces%n", rec.records().size(), rec.segments(), traces.size());
+            for (TraceLog t : traces.values()) {
+                String status = t.ended() ? t.records().get(t.records().size() - 1).type().name().toLowerCase() : "unfinished";
+                out.printf("  %s  %-20s %-15s %3d records, %3d node runs done%n", t.traceId(),
+                        t.start() == null ? "?" : t.start().pipeline(), status, t.records().size(), t.completedRuns());
+            }
+            return XervCli.OK;
+        }
+        TraceLog t = traces.get(trace);
+        if (t == null) {
+            err.println("xerv inspect: the log in " + dataDir + " holds no records of trace " + trace);
+            return XervCli.FAILED;
+        }
+        try (ArenaStore store = ArenaStore.open(dataDir.resolve("arenas"), ArenaStore.Config.DEFAULT)) {
+            Optional<Arena> arena = store.find(trace);
+            out.printf("trace %s: %d WAL records%s%n", trace, t.records().size(),
+                    arena.isPresent() ? ", arena in " + arena.get().file().getFileName() + " at offset " + arena.get().fileOffset()
+                            : ", arena gone (freed by retention)");
+            for (WalRecord r : t.records()) {
+                out.printf("  %s  %-15s %s%n", Instant.ofEpochMilli(r.timeMillis()), r.type(), describe(r, arena));
+            }
+            if (arena.isPresent()) {
+                Arena a = arena.get();
+                out.printf("arena: state %s, write offset %d, %d entries%n", ArenaLayout.stateName(a.state()), a.writeOffset(),
+                        a.entries().size());
+                for (Arena.Entry e : a.entries()) {
+                    String who = e.tag() == 0 ? "host" : "node#" + (e.tag() - 1);
+                    out.printf("    @%-8d %6d B  %-8s %s%n", e.ptr().offset(), e.ptr().size(), who, value(a, e.ptr()));
+                }
+            }
+        }
+        return XervCli.OK;
+    }
+
+    private static String describe(WalRecord r, Optional<Arena> arena) {
+        return switch (r) {
+            case WalRecord.TraceStart s -> String.format("%s@%s trigger %s payload @%d = %s", s.pipeline(), s.version(),
+                    s.trigger(), s.payloadOffset(), at(arena, s.payloadOffset(), s.payloadSize()));
+            case WalRecord.NodeStart s -> String.format("run %s node #%d attempt %d", s.runKey(), s.node(), s.attempt());
+            case WalRecord.NodeDone d -> String.format("run %s node #%d port %s @%d = %s", d.runKey(), d.node(), d.port(),
+                    d.offset(), at(arena, d.offset(), d.size()));
+            case WalRecord.NodeError e -> String.format("run %s node #%d attempt %d%s: %s", e.runKey(), e.node(), e.attempt(),
+                    e.last() ? " (last)" : "", e.message());
+            case WalRecord.TraceComplete c -> "";
+            case WalRecord.TraceFailed f -> f.error();
+            case WalRecord.TraceSuspended s -> String.format("run %s node #%d hook %s%s", s.runKey(), s.node(), s.hookId(),
+                    s.deadlineMillis() == 0 ? "" : " until " + Instant.ofEpochMilli(s.deadlineMillis()));
+            case WalRecord.TraceResumed s -> String.format("hook %s decision %s%s payload %s", s.hookId(), s.decision(),
+                    s.timedOut() ? " (timeout)" : "", s.payloadOffset() == 0 ? "none" : at(arena, s.payloadOffset(), s.payloadSize()));
+            case WalRecord.Checkpoint c -> "unfinished " + c.unfinishedTraces();
+            case WalRecord.LoopIteration l -> String.format("run %s node #%d iteration %d", l.runKey(), l.node(), l.iteration());
+        };
+    }
+
+    private static String at(Optional<Arena> arena, long offset, int size) {
+        return arena.map(a -> value(a, new RelPtr(offset, size))).orElse("<arena gone>");
+    }
+
+    private static String value(Arena a, RelPtr p) {
+        try {
+            return RunCommand.shorten(Values.toJson(a.value(p)), 200);
+        } catch (RuntimeException e) {
+            return "<undecodable: " + e.getMessage() + ">";
+        }
+    }
+
+    private int arenaFile(PrintWriter out, PrintWriter err) {
         if (!Files.isRegularFile(file)) {
             err.println("xerv inspect: no such file " + file);
             return XervCli.USAGE;

@@ -61,6 +61,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Also load the plugin jars in DIR (each *.jar, or each sub-folder of jars, in its own class loader).")
     Path plugins;
 
+    @Option(names = "--durability", paramLabel = "MODE",
+            description = "When write-ahead log records become durable: fsync (default), batch:<ms>, or none.")
+    String durability = "fsync";
+
     @Option(names = "--wait", paramLabel = "SECONDS", description = "Give up waiting for the trace after this long (default: 300).")
     long waitSeconds = 300;
 
@@ -89,7 +93,15 @@ final class RunCommand implements Callable<Integer> {
             err.println("xerv run: --plugins: " + e.getMessage());
             return XervCli.USAGE;
         }
-        try (Engine engine = Engine.start(EngineConfig.defaults(dir).withRegistry(registry).withEventLoops(1))) {
+        io.xerv.wal.Durability mode;
+        try {
+            mode = io.xerv.wal.Durability.parse(durability);
+        } catch (IllegalArgumentException e) {
+            err.println("xerv run: --durability: " + e.getMessage());
+            return XervCli.USAGE;
+        }
+        try (Engine engine = Engine.start(EngineConfig.defaults(dir).withRegistry(registry).withEventLoops(1)
+                .withDurability(mode))) {
             CompiledFlow compiled;
             try {
                 compiled = engine.load(flow);
@@ -98,6 +110,9 @@ final class RunCommand implements Callable<Integer> {
                     err.println(fe);
                 }
                 return XervCli.USAGE;
+            }
+            if (!temp) {
+                recover(engine, compiled, err);
             }
             TraceReport report;
             try {
@@ -130,6 +145,24 @@ final class RunCommand implements Callable<Integer> {
                 deleteTree(dir);
             }
         }
+    }
+
+    /** Finishes the unfinished traces of this flow that a previous run left in the data directory. */
+    private void recover(Engine engine, CompiledFlow compiled, PrintWriter err) throws Exception {
+        var handles = engine.recover(s -> s.digest().equals(compiled.digest())
+                ? java.util.Optional.of(compiled) : java.util.Optional.empty());
+        if (!handles.isEmpty()) {
+            err.printf("xerv run: recovering %d unfinished trace(s) of %s from %s%n", handles.size(), compiled.name(), dataDir);
+            for (var h : handles) {
+                TraceReport r = h.settled().toCompletionStage().toCompletableFuture().get(waitSeconds, TimeUnit.SECONDS);
+                err.printf("  recovered trace %s: %s%n", r.traceId(), r.status().label());
+            }
+        }
+        int others = engine.unfinishedTraces().size();
+        if (others > 0) {
+            err.printf("xerv run: %d unfinished trace(s) of other flows (or versions) stay in %s until those run%n", others, dataDir);
+        }
+        err.flush();
     }
 
     static void printText(PrintWriter out, TraceReport r, Path dataDir) {

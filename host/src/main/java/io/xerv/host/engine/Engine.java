@@ -168,7 +168,7 @@ public final class Engine implements AutoCloseable {
                 return;
             }
             FlexValue payload = arena.value(arena.append(ArenaLayout.KIND_VALUE, 0, flexPayload));
-            TraceRun run = new TraceRun(this, flow, id, trigger, ctx, arena, payload, null);
+            TraceRun run = new TraceRun(this, flow, id, trigger, ctx, arena, payload, null, null);
             live.put(id, run);
             ref.set(run);
             run.start();
@@ -220,7 +220,7 @@ public final class Engine implements AutoCloseable {
             ctx.runOnContext(v -> {
                 try {
                     FlexValue payload = arena.get().value(new io.xerv.arena.RelPtr(start.payloadOffset(), start.payloadSize()));
-                    TraceRun run = new TraceRun(this, f, id, start.trigger(), ctx, arena.get(), payload, log);
+                    TraceRun run = new TraceRun(this, f, id, start.trigger(), ctx, arena.get(), payload, log, null);
                     live.put(id, run);
                     ref.set(run);
                     run.start();
@@ -317,8 +317,70 @@ public final class Engine implements AutoCloseable {
     }
 
     void traceEnded(TraceRun run, TraceReport report) {
+        if (run.replay != null) {
+            arenas.release(run.arena);
+            return;
+        }
         live.remove(run.traceId);
         arenas.finish(run.arena);
+    }
+
+    /**
+     * What the write-ahead log recorded of a trace when this engine started (finished or not), or
+     * empty when the log holds none of its records (its segments were purged, or it never ran here).
+     */
+    public Optional<TraceLog> recordedTrace(UUID id) {
+        return Optional.ofNullable(TraceLog.index(wal.recovery().records()).get(id));
+    }
+
+    /**
+     * The outcome of a replay.
+     *
+     * @param compared node runs compared with the recording
+     * @param differences runs whose port or output differ (or that only one side made), as
+     *     {@code runKey, node, recordedPort, replayedPort, recorded, replayed} JSON strings
+     * @param report the replayed trace
+     */
+    public record ReplayReport(UUID traceId, int compared, List<List<String>> differences, TraceReport report) {
+    }
+
+    /**
+     * Re-executes a recorded trace from its recorded payload, with the clock, random numbers and
+     * resume decisions it had, in a scratch arena, and compares every node run's port and output
+     * with the recording.
+     *
+     * @throws IllegalArgumentException when the trace has no start record or its arena is gone
+     */
+    public Future<ReplayReport> replay(CompiledFlow flow, TraceLog recorded) {
+        WalRecord.TraceStart start = recorded.start();
+        if (start == null) {
+            throw new IllegalArgumentException("trace " + recorded.traceId() + " has no TraceStart record left in the log");
+        }
+        io.xerv.arena.Arena source = arenas.find(recorded.traceId()).orElseThrow(() -> new IllegalArgumentException(
+                "the arena of trace " + recorded.traceId() + " is gone (freed by retention); it cannot be replayed"));
+        Context ctx = contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
+        Replay replay = new Replay(recorded, source);
+        Promise<ReplayReport> out = Promise.promise();
+        ctx.runOnContext(v -> {
+            try {
+                io.xerv.arena.Arena scratch = arenas.create(UUID.randomUUID(), flow.encodedConfigBlock(start.trigger()));
+                FlexValue payload = scratch.appendValue(0,
+                        source.value(new io.xerv.arena.RelPtr(start.payloadOffset(), start.payloadSize())));
+                TraceRun run = new TraceRun(this, flow, recorded.traceId(), start.trigger(), ctx, scratch, payload, null, replay);
+                run.completion.future().onComplete(r -> {
+                    List<List<String>> diffs = new ArrayList<>();
+                    for (Replay.Difference d : replay.finish(flow)) {
+                        diffs.add(java.util.Arrays.asList(d.runKey(), d.node(), d.recordedPort(), d.replayedPort(),
+                                d.recorded(), d.replayed()));
+                    }
+                    out.complete(new ReplayReport(recorded.traceId(), replay.compared(), diffs, r.result()));
+                });
+                run.start();
+            } catch (RuntimeException e) {
+                out.fail(e);
+            }
+        });
+        return out.future();
     }
 
     static String pickTrigger(CompiledFlow flow, String requested) {

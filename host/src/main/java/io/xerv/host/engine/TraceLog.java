@@ -20,6 +20,7 @@ public final class TraceLog {
     WalRecord.TraceStart start;
     final Map<String, WalRecord.NodeDone> done = new HashMap<>();
     final Map<String, Integer> starts = new HashMap<>();
+    final Map<String, Long> startTimes = new HashMap<>();
     final Map<String, WalRecord.TraceSuspended> suspended = new HashMap<>();
     final Map<String, WalRecord.TraceResumed> resumed = new HashMap<>();
     WalRecord end;
@@ -40,7 +41,10 @@ public final class TraceLog {
             t.records.add(r);
             switch (r) {
                 case WalRecord.TraceStart s -> t.start = s;
-                case WalRecord.NodeStart s -> t.starts.merge(s.runKey(), 1, Integer::sum);
+                case WalRecord.NodeStart s -> {
+                    t.starts.merge(s.runKey(), 1, Integer::sum);
+                    t.startTimes.put(s.runKey(), s.timeMillis());
+                }
                 case WalRecord.NodeDone d -> t.done.put(d.runKey(), d);
                 case WalRecord.TraceSuspended s -> t.suspended.put(s.runKey(), s);
                 case WalRecord.TraceResumed s -> t.resumed.put(s.hookId(), s);

@@ -58,6 +58,8 @@ final class TraceRun {
     final Frame root;
     /** What the WAL recorded of this trace before a restart, or null for a new trace. */
     final TraceLog log;
+    /** For a replay: the recorded trace this run re-executes and compares against; else null. */
+    final Replay replay;
     final Promise<Void> started = Promise.promise();
 
     private final CNode[] nodes;
@@ -93,8 +95,9 @@ final class TraceRun {
 
     @SuppressWarnings("unchecked")
     TraceRun(Engine engine, CompiledFlow flow, UUID traceId, String triggerId, Context context, Arena arena, Value payload,
-             TraceLog log) {
+             TraceLog log, Replay replay) {
         this.log = log;
+        this.replay = replay;
         this.engine = engine;
         this.flow = flow;
         this.traceId = traceId;
@@ -131,9 +134,9 @@ final class TraceRun {
                 }
             });
         }
-        if (log == null) {
+        if (log == null && replay == null) {
             io.xerv.arena.RelPtr p = ((io.xerv.arena.FlexValue) payload).ptr();
-            engine.append(new WalRecord.TraceStart(traceId, engine.clock.getAsLong(), flow.name(), flow.version(),
+            append(new WalRecord.TraceStart(traceId, engine.clock.getAsLong(), flow.name(), flow.version(),
                     flow.digest(), triggerId, p.offset(), p.size()), forcible(), (lsn, err) -> {
                         if (err == null) {
                             started.tryComplete();
@@ -318,12 +321,12 @@ final class TraceRun {
         }
         f.state[i] = RUNNING;
         status[i] = NodeStatus.RUNNING;
-        long startMillis = engine.clock.getAsLong();
+        long startMillis = replay != null ? replay.startMillis(key, engine.clock.getAsLong()) : engine.clock.getAsLong();
         int gen = f.gen[i];
         int att = attempt;
         // The node runs once its start is durable, so after a crash its next run knows its attempt.
         running++;
-        engine.append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), forcible(),
+        append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), forcible(),
                 (lsn, err) -> context.runOnContext(v -> {
                     running--;
                     if (err != null) {
@@ -424,6 +427,9 @@ final class TraceRun {
                 output[i] = v;
                 error[i] = null;
                 String firedPort = c.port();
+                if (replay != null) {
+                    replay.compare(key, n.id, firedPort, v);
+                }
                 // The next step waits for this run's record: a completed run is never run again.
                 logged(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, firedPort, v.ptr().offset(),
                         v.ptr().size(), attempt), f, i, () -> proceed(f, i, firedPort, v));
@@ -450,7 +456,7 @@ final class TraceRun {
      * on the trace's context once the record is durable.
      */
     private void logged(WalRecord record, Frame f, int i, Runnable then) {
-        engine.append(record, forcible(), (lsn, err) -> context.runOnContext(x -> {
+        append(record, forcible(), (lsn, err) -> context.runOnContext(x -> {
             if (err != null) {
                 fail("write-ahead log failed: " + err.getMessage());
             } else if (!state.isFinal()) {
@@ -459,6 +465,15 @@ final class TraceRun {
             releaseNode(f, i);
             drain();
         }));
+    }
+
+    /** Appends to the WAL; a replay writes nothing and goes on at once. */
+    private void append(WalRecord record, io.xerv.wal.Wal.Forcible forcible, io.xerv.wal.Wal.Listener listener) {
+        if (replay != null) {
+            listener.synced(0, null);
+        } else {
+            engine.append(record, forcible, listener);
+        }
     }
 
     private io.xerv.wal.Wal.Forcible forcible() {
@@ -510,7 +525,7 @@ final class TraceRun {
     private void failed(Frame f, int i, int gen, int attempt, Completion c, String key) {
         CNode n = nodes[i];
         boolean retry = n.retry != null && attempt < n.retry.maxAttempts();
-        engine.append(new WalRecord.NodeError(traceId, engine.clock.getAsLong(), key, i, attempt, c.message(), !retry),
+        append(new WalRecord.NodeError(traceId, engine.clock.getAsLong(), key, i, attempt, c.message(), !retry),
                 null, Engine.IGNORE);
         if (retry) {
             f.state[i] = RETRYING;
@@ -630,7 +645,7 @@ final class TraceRun {
         Value v = f.pendingLoopBack[l];
         f.pendingLoopBack[l] = null;
         f.iteration[l]++;
-        engine.append(new WalRecord.LoopIteration(traceId, engine.clock.getAsLong(), runKey(f, l), l, f.iteration[l]),
+        append(new WalRecord.LoopIteration(traceId, engine.clock.getAsLong(), runKey(f, l), l, f.iteration[l]),
                 null, Engine.IGNORE);
         f.loopInput[l] = v;
         enqueue(f, l);
@@ -779,18 +794,20 @@ final class TraceRun {
         if (before != null) {
             deadline = before.deadlineMillis(); // a restart does not extend the wait
         } else {
-            engine.append(new WalRecord.TraceSuspended(traceId, now, key, i, hook, deadline), forcible(), Engine.IGNORE);
+            append(new WalRecord.TraceSuspended(traceId, now, key, i, hook, deadline), forcible(), Engine.IGNORE);
         }
         long timer = -1;
-        if (deadline > 0) {
+        if (deadline > 0 && replay == null) {
             timer = engine.vertx.setTimer(Math.max(1, deadline - now), id -> resume(hook, s.timeoutDecision(), Values.NULL, true));
         }
         waiting.put(hook, new Waiting(f, i, gen, attempt, s, timer));
-        WalRecord.TraceResumed decided = log == null ? null : log.resumed.get(hook);
+        TraceLog recorded = log != null ? log : replay != null ? replay.recorded() : null;
+        WalRecord.TraceResumed decided = recorded == null ? null : recorded.resumed.get(hook);
         if (decided != null) {
             // Resumed before the restart, but the resumed run had not completed: resume it again.
+            Arena from = replay != null ? replay.source() : arena;
             Value data = decided.payloadOffset() == 0 ? Values.NULL
-                    : arena.value(new io.xerv.arena.RelPtr(decided.payloadOffset(), decided.payloadSize()));
+                    : from.value(new io.xerv.arena.RelPtr(decided.payloadOffset(), decided.payloadSize()));
             context.runOnContext(v -> resume(hook, decided.decision(), data, decided.timedOut()));
         }
     }
@@ -819,7 +836,7 @@ final class TraceRun {
             releaseNode(f, w.node());
         } else {
             FlexValue stored = data.isNull() ? null : inArena(w.node(), data);
-            engine.append(new WalRecord.TraceResumed(traceId, engine.clock.getAsLong(), hook, d,
+            append(new WalRecord.TraceResumed(traceId, engine.clock.getAsLong(), hook, d,
                     stored == null ? 0 : stored.ptr().offset(), stored == null ? 0 : stored.ptr().size(), timedOut),
                     forcible(), Engine.IGNORE);
             execute(f, w.node(), w.attempt(), new Resumption(d, stored == null ? Values.NULL : stored, timedOut));
@@ -902,7 +919,7 @@ final class TraceRun {
                 ? new WalRecord.TraceComplete(traceId, engine.clock.getAsLong())
                 : new WalRecord.TraceFailed(traceId, engine.clock.getAsLong(), failure == null ? state.label() : failure);
         // The trace is reported ended once its end is durable.
-        engine.append(last, forcible(), (lsn, err) -> context.runOnContext(v -> {
+        append(last, forcible(), (lsn, err) -> context.runOnContext(v -> {
             engine.traceEnded(this, r);
             settled.tryComplete(r);
             completion.tryComplete(r);
