@@ -169,6 +169,60 @@ class CliTest {
     }
 
     @Test
+    void inspectOfADataDirShowsWalRecordsBesideArenaValues() throws IOException {
+        Path data = tmp.resolve("data");
+        Result r = run("run", ORDER_FLOW.toString(), "--data-dir", data.toString(), "--input",
+                "{\"id\":\"o-3\",\"risk_score\":0.99}", "--output", "json");
+        String traceId = ValueCodec.parseJson(r.out()).get("traceId").asString();
+        Result list = run("inspect", "--data-dir", data.toString());
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains(traceId).contains("order_processing").contains("trace_complete");
+        Result one = run("inspect", "--data-dir", data.toString(), "--trace", traceId);
+        assertThat(one.code()).isZero();
+        assertThat(one.out()).contains("TRACE_START").contains("payload @")
+                .containsPattern("NODE_DONE +run 1 node #1 port true @\\d+ = \\{\"id\":\"o-3\",\"risk_score\":0.99\\}")
+                .contains("TRACE_COMPLETE").contains("arena: state finished");
+        assertThat(run("inspect", "--data-dir", tmp.resolve("nothing").toString()).err()).contains("holds no write-ahead log");
+        assertThat(run("inspect").err()).contains("give either an ARENA_FILE or --data-dir DIR");
+    }
+
+    @Test
+    void replayMatchesTheRecordingAndReportsWhatAChangedFlowDoesDifferently() throws IOException {
+        Path data = tmp.resolve("data");
+        Path flow = write("orders.yaml", Files.readString(ORDER_FLOW));
+        Result r = run("run", flow.toString(), "--data-dir", data.toString(), "--input",
+                "{\"id\":\"o-4\",\"risk_score\":0.9}", "--output", "json");
+        String traceId = ValueCodec.parseJson(r.out()).get("traceId").asString();
+        Result same = run("replay", traceId, "--data-dir", data.toString(), "--flow", flow.toString());
+        assertThat(same.code()).isZero();
+        assertThat(same.out()).contains("all outputs match the recording");
+
+        Files.writeString(flow, Files.readString(ORDER_FLOW).replace("fraud_threshold: 0.8", "fraud_threshold: 0.95"));
+        Result changed = run("replay", traceId, "--data-dir", data.toString(), "--flow", flow.toString());
+        assertThat(changed.code()).isEqualTo(XervCli.FAILED);
+        assertThat(changed.err()).contains("flow digest differs");
+        assertThat(changed.out()).contains("fraud_check (run 1): recorded port true").contains("replayed port false");
+
+        assertThat(run("replay", java.util.UUID.randomUUID().toString(), "--data-dir", data.toString(), "--flow",
+                flow.toString()).err()).contains("holds no records of trace");
+    }
+
+    @Test
+    void runWithADataDirPicksUpItsUnfinishedTraces() throws IOException {
+        Path data = tmp.resolve("data");
+        Path flow = write("waits.yaml", """
+                name: waits
+                nodes:
+                  ask: {type: std::wait, config: {hook_id: "h-${trace.id}"}}
+                """);
+        assertThat(run("run", flow.toString(), "--data-dir", data.toString()).code()).isEqualTo(XervCli.SUSPENDED);
+        Result again = run("run", flow.toString(), "--data-dir", data.toString());
+        assertThat(again.err()).contains("recovering 1 unfinished trace(s) of waits").contains(": suspended");
+        assertThat(run("run", flow.toString(), "--data-dir", data.toString(), "--durability", "sometimes").err())
+                .contains("--durability: durability 'sometimes' is not one of fsync, batch:<ms> (e.g. batch:5), none");
+    }
+
+    @Test
     void nodesListsEveryStdNode() {
         Result r = run("nodes");
         assertThat(r.code()).isZero();
