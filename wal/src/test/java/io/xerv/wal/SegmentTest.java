@@ -1,0 +1,187 @@
+package io.xerv.wal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.xerv.wal.WalFixtures.TIME;
+import static io.xerv.wal.WalFixtures.appendAllDurably;
+import static io.xerv.wal.WalFixtures.nodeDone;
+import static io.xerv.wal.WalFixtures.traceStart;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Rolling into segments and purging the segments whose traces have all ended. Runs on the file system. */
+class SegmentTest {
+
+    // Small batches too: the log rolls only after a sync, so one big batch would make one big segment.
+    private static final Wal.Config SMALL = new Wal.Config(Durability.FSYNC, 4096, 1024, 8);
+    private static final UUID UNFINISHED = WalFixtures.trace(1_000_000);
+
+    @TempDir(factory = MemoryTempDirFactory.class)
+    Path dir;
+
+    private int nextTrace;
+
+    @Test
+    void theLogRollsIntoSegmentsStartingWithACheckpoint() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            for (int i = 0; i < 5; i++) {
+                appendAllDurably(wal, unfinishedTrace());
+            }
+            for (int i = 0; i < 200; i++) {
+                WalFixtures.appendDurably(wal, nodeDone(WalFixtures.trace(0), i));
+            }
+        }
+
+        List<Path> files = Storage.FILES.list(dir);
+        assertThat(files).hasSizeGreaterThan(3);
+        for (Path f : files.subList(0, files.size() - 1)) {
+            // Records were appended one by one, so each segment rolled right after crossing the size.
+            assertThat(Files.size(f)).as("%s", f.getFileName()).isBetween(4096L, 4096L + 100);
+        }
+        for (int i = 1; i < files.size(); i++) {
+            WalRecord first = WalFixtures.read(files.get(i)).getFirst();
+            assertThat(first).isInstanceOf(WalRecord.Checkpoint.class);
+            assertThat(((WalRecord.Checkpoint) first).segment()).isEqualTo(i + 1);
+            assertThat(((WalRecord.Checkpoint) first).unfinishedTraces()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void segmentsWhoseTracesAllEndedAreDeleted() throws IOException {
+        long purged;
+        int last;
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            finishedTraces(wal, 60);
+            purged = wal.metrics().purgedSegments();
+            last = segmentIndex(Storage.FILES.list(dir).getLast());
+        }
+
+        List<Path> files = Storage.FILES.list(dir);
+        assertThat(last).isGreaterThan(3);
+        // Only the open segment and, if a trace was running at the last roll, the one before it.
+        assertThat(files).hasSizeBetween(1, 2);
+        assertThat(purged).isEqualTo(last - files.size());
+    }
+
+    @Test
+    void aSegmentHoldingTheStartOfAnUnfinishedTraceIsKept() throws IOException {
+        int first;
+        long purged;
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            finishedTraces(wal, 30);
+            appendAllDurably(wal, List.of(traceStart(UNFINISHED)));
+            first = segmentHolding(UNFINISHED);
+            finishedTraces(wal, 45);
+            purged = wal.metrics().purgedSegments();
+        }
+
+        List<Path> files = Storage.FILES.list(dir);
+        assertThat(first).isGreaterThan(1);
+        assertThat(purged).isEqualTo(first - 1);
+        assertThat(files).extracting(SegmentTest::segmentIndex)
+                .isEqualTo(range(first, segmentIndex(files.getLast())));
+        assertThat(files.size()).isGreaterThan(2);
+    }
+
+    @Test
+    void reopeningRecoversEveryRecordOfUnfinishedTraces() throws IOException {
+        List<WalRecord> unfinished = new ArrayList<>();
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            finishedTraces(wal, 30);
+            for (int i = 0; i < 40; i++) {
+                WalRecord r = i == 0 ? traceStart(UNFINISHED) : nodeDone(UNFINISHED, i);
+                unfinished.add(r);
+                appendAllDurably(wal, List.of(r));
+                finishedTraces(wal, 1);
+            }
+            assertThat(wal.metrics().purgedSegments()).isPositive();
+        }
+
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            assertThat(wal.recovery().records()).filteredOn(r -> r.traceId().equals(UNFINISHED)).isEqualTo(unfinished);
+            assertThat(wal.recovery().truncation()).isNull();
+        }
+    }
+
+    @Test
+    void anUnfinishedTraceKeepsItsSegmentAcrossRestarts() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            finishedTraces(wal, 30);
+            appendAllDurably(wal, List.of(traceStart(UNFINISHED)));
+        }
+        int first = segmentHolding(UNFINISHED);
+        int restartedIn = segmentIndex(Storage.FILES.list(dir).getLast()) + 1;
+
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            finishedTraces(wal, 45);
+        }
+
+        List<Path> files = Storage.FILES.list(dir);
+        assertThat(segmentIndex(files.getLast())).as("rolled after the restart").isGreaterThan(restartedIn + 1);
+        assertThat(segmentIndex(files.getFirst())).isEqualTo(first);
+    }
+
+    @Test
+    void aSegmentIsDeletedOnceItsLastUnfinishedTraceEnds() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            finishedTraces(wal, 30);
+            appendAllDurably(wal, List.of(traceStart(UNFINISHED)));
+            int first = segmentHolding(UNFINISHED);
+            finishedTraces(wal, 30);
+            assertThat(segmentIndex(Storage.FILES.list(dir).getFirst())).isEqualTo(first);
+
+            appendAllDurably(wal, List.of(new WalRecord.TraceFailed(UNFINISHED, TIME, "cancelled")));
+            finishedTraces(wal, 30);
+
+            assertThat(segmentIndex(Storage.FILES.list(dir).getFirst())).isGreaterThan(first);
+        }
+    }
+
+    /** Appends {@code n} whole traces, ending half of them complete and half failed. */
+    private void finishedTraces(Wal wal, int n) {
+        List<WalRecord> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            UUID trace = WalFixtures.trace(nextTrace++);
+            records.add(traceStart(trace));
+            records.add(nodeDone(trace, 1));
+            records.add(nodeDone(trace, 2));
+            records.add(nextTrace % 2 == 0 ? new WalRecord.TraceComplete(trace, TIME)
+                    : new WalRecord.TraceFailed(trace, TIME, "boom"));
+        }
+        appendAllDurably(wal, records);
+    }
+
+    private List<WalRecord> unfinishedTrace() {
+        UUID trace = WalFixtures.trace(nextTrace++);
+        return List.of(traceStart(trace), nodeDone(trace, 1));
+    }
+
+    private int segmentHolding(UUID trace) throws IOException {
+        for (Path f : Storage.FILES.list(dir)) {
+            if (WalFixtures.read(f).stream().anyMatch(r -> r.type() == RecordType.TRACE_START && r.traceId().equals(trace))) {
+                return segmentIndex(f);
+            }
+        }
+        throw new AssertionError("no segment starts trace " + trace);
+    }
+
+    private static int segmentIndex(Path f) {
+        String n = f.getFileName().toString();
+        return Integer.parseInt(n.substring(4, n.length() - 4));
+    }
+
+    private static List<Integer> range(int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,124 @@
+package io.xerv.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Records, frames and helpers the WAL tests share. Stateless. */
+final class WalFixtures {
+
+    static final UUID TRACE = UUID.fromString("6f1c2a3e-0000-4000-8000-00000000abcd");
+    static final long TIME = 1_750_000_000_000L;
+
+    private WalFixtures() {
+    }
+
+    /** One record of every type, with every field set to something other than its default. */
+    static List<WalRecord> oneOfEach() {
+        return List.of(
+                new WalRecord.TraceStart(TRACE, TIME, "orders", "1.2.0", "sha256:ab12", "http", 4096L, 512),
+                new WalRecord.NodeStart(TRACE, TIME + 1, "2[1]/7@3", 7, 2),
+                new WalRecord.NodeDone(TRACE, TIME + 2, "4", 4, "out", 8192L, 77, 1),
+                new WalRecord.NodeError(TRACE, TIME + 3, "5", 5, 3, "timeout after 30 s — naïve retry", true),
+                new WalRecord.TraceComplete(TRACE, TIME + 4),
+                new WalRecord.TraceFailed(TRACE, TIME + 5, "cancelled by operator"),
+                new WalRecord.TraceSuspended(TRACE, TIME + 6, "9", 9, "approve-42", TIME + 60_000),
+                new WalRecord.TraceResumed(TRACE, TIME + 7, "approve-42", "approved", 16384L, 12, true),
+                new WalRecord.Checkpoint(new UUID(0, 0), TIME + 8, 3L, 12),
+                new WalRecord.LoopIteration(TRACE, TIME + 9, "3@2", 3, 2));
+    }
+
+    /** A small record naming trace {@code trace} and run {@code i}; distinct for distinct arguments. */
+    static WalRecord nodeDone(UUID trace, int i) {
+        return new WalRecord.NodeDone(trace, TIME + i, Integer.toString(i), i, "out", i * 64L, 8, 1);
+    }
+
+    static WalRecord traceStart(UUID trace) {
+        return new WalRecord.TraceStart(trace, TIME, "p", "1", "d", "t", 0L, 0);
+    }
+
+    static UUID trace(int n) {
+        return new UUID(0x7ace, n);
+    }
+
+    /** Appends {@code r} and waits until it is durable; returns its LSN. */
+    static long appendDurably(Wal wal, WalRecord r) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        wal.append(r, null, (lsn, error) -> {
+            if (error == null) {
+                done.complete(lsn);
+            } else {
+                done.completeExceptionally(error);
+            }
+        });
+        return done.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** Appends all of {@code records} without waiting between them, then waits until all are durable. */
+    static void appendAllDurably(Wal wal, List<WalRecord> records) {
+        CountDownLatch done = new CountDownLatch(records.size());
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        for (WalRecord r : records) {
+            wal.append(r, null, (lsn, error) -> {
+                if (error != null) {
+                    failed.compareAndSet(null, error);
+                }
+                done.countDown();
+            });
+        }
+        try {
+            if (!done.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("records not durable after 10 s");
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        if (failed.get() != null) {
+            throw new AssertionError("a record failed", failed.get());
+        }
+    }
+
+    /** The frame of {@code r} as a byte array. */
+    static byte[] frame(WalRecord r) {
+        ByteBuffer b = ByteBuffer.allocate(300_000);
+        WalCodec.encode(r, b);
+        byte[] out = new byte[b.position()];
+        b.flip().get(out);
+        return out;
+    }
+
+    static int lengthOf(byte[] frame) {
+        return ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).getInt(RecordDescriptor.LENGTH_OFFSET);
+    }
+
+    /** The start offset of every whole frame in {@code bytes}, then the offset where they end. */
+    static List<Integer> frameOffsets(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        List<Integer> offsets = new ArrayList<>();
+        while (b.hasRemaining()) {
+            offsets.add(b.position());
+            WalCodec.decode(b, b.position());
+        }
+        offsets.add(b.position());
+        return offsets;
+    }
+
+    /** Every record in a segment file. */
+    static List<WalRecord> read(Path segment) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(segment));
+        List<WalRecord> out = new ArrayList<>();
+        while (b.hasRemaining()) {
+            out.add(WalCodec.decode(b, b.position()));
+        }
+        return out;
+    }
+}
