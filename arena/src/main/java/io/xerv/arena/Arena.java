@@ -186,6 +186,41 @@ public final class Arena {
         return segment.asSlice(p.offset(), p.size()).asByteBuffer().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** Where the data region starts (entries begin here). */
+    public long dataStart() {
+        return ArenaLayout.dataStart(segment.get(U32, CONFIG_SIZE_OFFSET));
+    }
+
+    /** A copy of the published bytes in [from, to), for a log that carries them. */
+    public byte[] copy(long from, long to) {
+        MemorySegment seg = segment;
+        return seg.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * Writes bytes back at {@code offset} (recovery from a log that carried them), growing the arena
+     * if needed and moving the write offset past them.
+     *
+     * @throws IllegalArgumentException when {@code offset} is inside the header or config block
+     */
+    public void restore(long offset, byte[] bytes) {
+        synchronized (this) {
+            if (offset < dataStart()) {
+                throw new IllegalArgumentException("cannot restore bytes at " + offset + ", before the data region ("
+                        + dataStart() + ")");
+            }
+            long end = offset + bytes.length;
+            if (end > segment.byteSize()) {
+                store.grow(this, end);
+            }
+            MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, offset, bytes.length);
+            if (end > writeOffset) {
+                writeOffset = end;
+                segment.set(U64, WRITE_OFFSET_OFFSET, end);
+            }
+        }
+    }
+
     /** The whole arena as a memory segment (for bridges that map it into guests). */
     public MemorySegment segment() {
         return segment;
@@ -194,15 +229,6 @@ public final class Arena {
     /** An output writer tagging entries with {@code tag}. */
     public OutputWriter writer(int tag) {
         return value -> appendValue(tag, value);
-    }
-
-    /**
-     * What makes this arena's published entries durable: forcing its whole slab (or file), shared by
-     * every arena of that slab, so a log writer that syncs many traces' records forces each slab once.
-     * Changes when the arena moves to a file of its own.
-     */
-    public Runnable forcer() {
-        return region.forcer();
     }
 
     /** Forces the bytes in [from, to) to the storage device. */
@@ -217,7 +243,7 @@ public final class Arena {
     public List<Entry> entries() {
         List<Entry> out = new ArrayList<>();
         long end = writeOffset();
-        long off = dataStart(segment.get(U32, CONFIG_SIZE_OFFSET));
+        long off = ArenaLayout.dataStart(segment.get(U32, CONFIG_SIZE_OFFSET));
         while (off + ENTRY_HEADER_LENGTH <= end) {
             int len = segment.get(U32, off + ENTRY_LENGTH_OFFSET);
             byte kind = segment.get(ValueLayout.JAVA_BYTE, off + ENTRY_KIND_OFFSET);

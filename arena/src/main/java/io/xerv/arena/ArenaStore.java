@@ -51,7 +51,8 @@ public final class ArenaStore implements AutoCloseable {
      * @param maxFinished how many finished arenas are kept at most, whatever their age
      */
     public record Config(long slotSize, int slotsPerSlab, Duration retention, int maxFinished) {
-        public static final Config DEFAULT = new Config(1 << 20, 256, Duration.ofHours(1), 10_000);
+        /** 64 KiB slots in 16 MiB slabs; finished arenas kept an hour, at most 1000 of them. */
+        public static final Config DEFAULT = new Config(64 << 10, 256, Duration.ofHours(1), 1000);
 
         public Config {
             Objects.requireNonNull(retention, "retention");
@@ -76,16 +77,14 @@ public final class ArenaStore implements AutoCloseable {
     }
 
     /** A mapped place an arena can live: a slab slot, or a dedicated file (slot -1). */
-    record Region(Path file, long fileOffset, int slot, MemorySegment segment, java.lang.foreign.Arena mapping,
-                  Runnable forcer) {
+    record Region(Path file, long fileOffset, int slot, MemorySegment segment, java.lang.foreign.Arena mapping) {
         @Override
         public String toString() {
             return slot >= 0 ? file.getFileName() + "#" + (fileOffset) : file.getFileName().toString();
         }
     }
 
-    private record Slab(Path file, FileChannel channel, java.lang.foreign.Arena mapping, MemorySegment segment,
-                        Runnable forcer) {
+    private record Slab(Path file, FileChannel channel, java.lang.foreign.Arena mapping, MemorySegment segment) {
     }
 
     private final Path dir;
@@ -94,6 +93,9 @@ public final class ArenaStore implements AutoCloseable {
     private int[] freeSlots = new int[64];
     private int freeCount;
     private final ConcurrentHashMap<UUID, Arena> arenas = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService preparer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("xerv-arena-slabs").daemon(true).unstarted(r));
+    private java.util.concurrent.Future<Slab> nextSlab;
     private final ConcurrentLinkedQueue<Arena> finished = new ConcurrentLinkedQueue<>();
     private final AtomicInteger finishedCount = new AtomicInteger();
     private volatile boolean closed;
@@ -279,14 +281,24 @@ public final class ArenaStore implements AutoCloseable {
                 addSlab();
             }
             slot = freeSlots[--freeCount];
+            if (freeCount < config.slotsPerSlab() / 4 && nextSlab == null && !closed) {
+                // Allocate the next slab's blocks off the hot path: a first write into a hole of a
+                // sparse file costs the file system a block allocation (about half a millisecond).
+                Path next = slabFile(slabs.size());
+                nextSlab = preparer.submit(() -> mapSlab(next, true));
+            }
         }
         return slotRegion(slot);
+    }
+
+    private Path slabFile(int index) {
+        return dir.resolve(String.format("slab-%06d.xa", index));
     }
 
     private Region slotRegion(int slot) {
         Slab slab = slabs.get(slot / config.slotsPerSlab());
         long off = (long) (slot % config.slotsPerSlab()) * config.slotSize();
-        return new Region(slab.file(), off, slot, slab.segment().asSlice(off, config.slotSize()), null, slab.forcer());
+        return new Region(slab.file(), off, slot, slab.segment().asSlice(off, config.slotSize()), null);
     }
 
     private void free(Region r) {
@@ -316,8 +328,20 @@ public final class ArenaStore implements AutoCloseable {
 
     private synchronized void addSlab() {
         int index = slabs.size();
-        Path file = dir.resolve(String.format("slab-%06d.xa", index));
-        Slab slab = mapSlab(file, true);
+        Slab slab = null;
+        if (nextSlab != null) {
+            try {
+                slab = nextSlab.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warning("preparing an arena slab failed: " + e.getCause());
+            }
+            nextSlab = null;
+        }
+        if (slab == null) {
+            slab = mapSlab(slabFile(index), true);
+        }
         slabs.add(slab);
         // Push in reverse so the lowest slot is taken first.
         for (int i = config.slotsPerSlab() - 1; i >= 0; i--) {
@@ -332,15 +356,16 @@ public final class ArenaStore implements AutoCloseable {
                     ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (ch.size() < size) {
-                // Sparse: pages cost disk and memory only once written.
-                try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
-                    raf.setLength(size);
+                // Written with zeros, so its blocks exist before arenas touch them.
+                java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocateDirect(1 << 20);
+                for (long pos = ch.size(); pos < size; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), size - pos));
+                    pos += ch.write(zeros, pos);
                 }
             }
             java.lang.foreign.Arena mapping = java.lang.foreign.Arena.ofShared();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
-            // One msync of the whole mapping writes back just its dirty pages (Linux: vfs_fsync_range).
-            return new Slab(file, ch, mapping, seg, seg::force);
+            return new Slab(file, ch, mapping, seg);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map arena slab " + file + ": " + e.getMessage(), e);
         }
@@ -365,7 +390,7 @@ public final class ArenaStore implements AutoCloseable {
             }
             java.lang.foreign.Arena mapping = java.lang.foreign.Arena.ofShared();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
-            return new Region(file, 0, -1, seg, mapping, seg::force);
+            return new Region(file, 0, -1, seg, mapping);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create arena file " + file + ": " + e.getMessage(), e);
         }
@@ -466,6 +491,15 @@ public final class ArenaStore implements AutoCloseable {
             return;
         }
         closed = true;
+        preparer.shutdownNow();
+        if (nextSlab != null) {
+            try {
+                Slab s = nextSlab.get();
+                slabs.add(s);
+            } catch (Exception e) {
+                // Nothing mapped.
+            }
+        }
         for (Arena a : arenas.values()) {
             synchronized (a) {
                 for (Region r : a.retired) {

@@ -11,7 +11,9 @@ public enum RecordType {
     TRACE_SUSPENDED(7),
     TRACE_RESUMED(8),
     CHECKPOINT(9),
-    LOOP_ITERATION(10);
+    LOOP_ITERATION(10),
+    /** Bytes a trace appended to its arena, logged ahead of the records that point at them. */
+    ARENA_DATA(11);
 
     private static final RecordType[] BY_CODE = new RecordType[16];
 

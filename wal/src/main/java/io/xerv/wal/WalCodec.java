@@ -86,6 +86,11 @@ public final class WalCodec {
                 out.putInt(l.node());
                 out.putInt(l.iteration());
             }
+            case WalRecord.ArenaData a -> {
+                out.putLong(a.offset());
+                out.putInt(a.bytes().length);
+                out.put(a.bytes());
+            }
         }
         int end = out.position();
         int length = end - start;
@@ -148,6 +153,16 @@ public final class WalCodec {
                 case TRACE_RESUMED -> new WalRecord.TraceResumed(trace, time, str(b), str(b), b.getLong(), b.getInt(), b.get() != 0);
                 case CHECKPOINT -> new WalRecord.Checkpoint(trace, time, b.getLong(), b.getInt());
                 case LOOP_ITERATION -> new WalRecord.LoopIteration(trace, time, str(b), b.getInt(), b.getInt());
+                case ARENA_DATA -> {
+                    long offset = b.getLong();
+                    int n = b.getInt();
+                    if (n < 0 || n > b.remaining()) {
+                        throw new java.nio.BufferUnderflowException();
+                    }
+                    byte[] bytes = new byte[n];
+                    b.get(bytes);
+                    yield new WalRecord.ArenaData(trace, time, offset, bytes);
+                }
             };
             if (b.hasRemaining()) {
                 throw new CorruptRecordException(type + " body has " + b.remaining() + " unread bytes", position);

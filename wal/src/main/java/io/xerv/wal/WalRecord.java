@@ -137,6 +137,43 @@ public sealed interface WalRecord {
         }
     }
 
+    /**
+     * Bytes appended to a trace's arena at {@code offset}: the log carries them so that the records
+     * after it never point at arena bytes a crash could lose. Recovery writes them back.
+     */
+    record ArenaData(UUID traceId, long timeMillis, long offset, byte[] bytes) implements WalRecord {
+        /** The most bytes one record carries; longer ranges take several records. */
+        public static final int MAX_BYTES = 256 * 1024;
+
+        public ArenaData {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(bytes, "bytes");
+            if (bytes.length > MAX_BYTES) {
+                throw new IllegalArgumentException("ArenaData carries at most " + MAX_BYTES + " bytes, got " + bytes.length);
+            }
+        }
+
+        public RecordType type() {
+            return RecordType.ARENA_DATA;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ArenaData a && traceId.equals(a.traceId) && timeMillis == a.timeMillis
+                    && offset == a.offset && java.util.Arrays.equals(bytes, a.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(traceId, timeMillis, offset, java.util.Arrays.hashCode(bytes));
+        }
+
+        @Override
+        public String toString() {
+            return "ArenaData[" + traceId + ", offset=" + offset + ", " + bytes.length + " bytes]";
+        }
+    }
+
     /** A loop started iteration {@code iteration}. */
     record LoopIteration(UUID traceId, long timeMillis, String runKey, int node, int iteration) implements WalRecord {
         public LoopIteration {

@@ -34,7 +34,8 @@ final class WalFixtures {
                 new WalRecord.TraceSuspended(TRACE, TIME + 6, "9", 9, "approve-42", TIME + 60_000),
                 new WalRecord.TraceResumed(TRACE, TIME + 7, "approve-42", "approved", 16384L, 12, true),
                 new WalRecord.Checkpoint(new UUID(0, 0), TIME + 8, 3L, 12),
-                new WalRecord.LoopIteration(TRACE, TIME + 9, "3@2", 3, 2));
+                new WalRecord.LoopIteration(TRACE, TIME + 9, "3@2", 3, 2),
+                new WalRecord.ArenaData(TRACE, TIME + 10, 504L, new byte[] {1, 2, 3, 0, -1, 42}));
     }
 
     /** A small record naming trace {@code trace} and run {@code i}; distinct for distinct arguments. */

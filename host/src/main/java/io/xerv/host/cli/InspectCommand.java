@@ -121,6 +121,7 @@ final class InspectCommand implements Callable<Integer> {
                     s.timedOut() ? " (timeout)" : "", s.payloadOffset() == 0 ? "none" : at(arena, s.payloadOffset(), s.payloadSize()));
             case WalRecord.Checkpoint c -> "unfinished " + c.unfinishedTraces();
             case WalRecord.LoopIteration l -> String.format("run %s node #%d iteration %d", l.runKey(), l.node(), l.iteration());
+            case WalRecord.ArenaData a -> String.format("%d arena bytes at @%d", a.bytes().length, a.offset());
         };
     }
 

@@ -45,6 +45,7 @@ import java.util.function.LongSupplier;
 public final class Engine implements AutoCloseable {
 
     static final long ARENA_CLEANUP_MILLIS = 30_000;
+    static final long DEADLINE_SWEEP_MILLIS = 50;
 
     /** A listener for records nobody waits for. */
     static final Wal.Listener IGNORE = (lsn, err) -> {
@@ -56,7 +57,8 @@ public final class Engine implements AutoCloseable {
     private final ArenaStore arenas;
     final Wal wal;
     private final Map<UUID, TraceLog> unfinished;
-    private final ConcurrentHashMap<Runnable, Wal.Forcible> forcibles = new ConcurrentHashMap<>();
+    /** False with durability {@code none}: nothing is durable, so nothing waits for the log. */
+    final boolean waitsForLog;
     private volatile long recoveryMillis = -1;
     private final NodeRegistry registry;
     private final Linker linker;
@@ -84,6 +86,14 @@ public final class Engine implements AutoCloseable {
             }
         });
         this.unfinished = open;
+        // An arena still active with no unfinished trace in the log belongs to a trace that ended (the
+        // crash came between its end record and its arena's update) or that was never acknowledged.
+        for (io.xerv.arena.Arena a : arenas.arenas()) {
+            if (a.state() == io.xerv.arena.ArenaLayout.STATE_ACTIVE && !open.containsKey(a.traceId())) {
+                arenas.finish(a);
+            }
+        }
+        this.waitsForLog = config.durability().mode() != io.xerv.wal.Durability.Mode.NONE;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("xerv-node-", 0).factory());
         this.contexts = new Context[config.eventLoops()];
@@ -92,6 +102,12 @@ public final class Engine implements AutoCloseable {
         }
         // Finished arenas are kept for inspection; free those past their retention now and then.
         vertx.setPeriodic(ARENA_CLEANUP_MILLIS, id -> arenas.cleanup(clock.getAsLong()));
+        // One sweep enforces every trace's execution_timeout_ms, instead of a timer per trace.
+        vertx.setPeriodic(DEADLINE_SWEEP_MILLIS, id -> {
+            for (TraceRun r : live.values()) {
+                r.context.runOnContext(v -> r.checkDeadline());
+            }
+        });
     }
 
     /** Starts an engine. Close it to stop its threads and unmap its arenas. */
@@ -155,7 +171,7 @@ public final class Engine implements AutoCloseable {
 
     private TraceHandle start(CompiledFlow flow, String triggerId, ByteBuffer flexPayload) {
         String trigger = pickTrigger(flow, triggerId);
-        UUID id = UUID.randomUUID();
+        UUID id = newTraceId();
         Context ctx = contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
         // The run is built on its context: the arena and all trace state are touched only there.
         TraceRunRef ref = new TraceRunRef();
@@ -208,9 +224,11 @@ public final class Engine implements AutoCloseable {
             }
             it.remove();
             UUID id = log.traceId();
-            Optional<io.xerv.arena.Arena> arena = arenas.find(id);
-            if (arena.isEmpty()) {
-                append(new WalRecord.TraceFailed(id, clock.getAsLong(), "arena lost: the trace cannot be recovered"),
+            Optional<io.xerv.arena.Arena> arena;
+            try {
+                arena = Optional.of(restoreArena(log, flow.get()));
+            } catch (RuntimeException e) {
+                append(new WalRecord.TraceFailed(id, clock.getAsLong(), "arena cannot be restored: " + e.getMessage()),
                         null, IGNORE);
                 continue;
             }
@@ -234,6 +252,19 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The trace's arena as the log says it was: reopened (or made anew when the crash lost even its
+     * header), with every byte range the log carries written back.
+     */
+    private io.xerv.arena.Arena restoreArena(TraceLog log, CompiledFlow flow) {
+        io.xerv.arena.Arena a = arenas.find(log.traceId())
+                .orElseGet(() -> arenas.create(log.traceId(), flow.encodedConfigBlock(log.start().trigger())));
+        for (WalRecord.ArenaData d : log.arenaData) {
+            a.restore(d.offset(), d.bytes());
+        }
+        return a;
+    }
+
     /** How long the last {@link #recover} took to rebuild and restart its traces, or -1. */
     public long recoveryMillis() {
         return recoveryMillis;
@@ -251,11 +282,6 @@ public final class Engine implements AutoCloseable {
         } catch (IllegalStateException e) {
             listener.synced(-1, e);
         }
-    }
-
-    /** One {@link Wal.Forcible} per slab or file, so a batch forces each once. */
-    Wal.Forcible forcible(Runnable forcer) {
-        return forcibles.computeIfAbsent(forcer, r -> r::run);
     }
 
     /**
@@ -381,6 +407,14 @@ public final class Engine implements AutoCloseable {
             }
         });
         return out.future();
+    }
+
+    // Version 4 UUIDs from a fast generator: trace ids need to be unique, not secret.
+    private static UUID newTraceId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
     }
 
     static String pickTrigger(CompiledFlow flow, String requested) {

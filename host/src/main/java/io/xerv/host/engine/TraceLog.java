@@ -25,6 +25,7 @@ public final class TraceLog {
     final Map<String, WalRecord.TraceResumed> resumed = new HashMap<>();
     WalRecord end;
     final List<WalRecord> records = new ArrayList<>();
+    final List<WalRecord.ArenaData> arenaData = new ArrayList<>();
 
     TraceLog(UUID traceId) {
         this.traceId = traceId;
@@ -50,6 +51,7 @@ public final class TraceLog {
                 case WalRecord.TraceResumed s -> t.resumed.put(s.hookId(), s);
                 case WalRecord.TraceComplete c -> t.end = c;
                 case WalRecord.TraceFailed f -> t.end = f;
+                case WalRecord.ArenaData a -> t.arenaData.add(a);
                 default -> {
                 }
             }

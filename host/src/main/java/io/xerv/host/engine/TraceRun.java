@@ -83,8 +83,9 @@ final class TraceRun {
     private int running;
     private final Map<String, Waiting> waiting = new LinkedHashMap<>(2);
     private final List<Future<?>> blocking = new ArrayList<>(0);
-    private long timeoutTimer = -1;
     private long deadlineNanos;
+    /** The arena offset up to which the log carries this trace's bytes. */
+    private long loggedUpTo;
     private TraceReport finalReport;
     final Promise<TraceReport> completion = Promise.promise();
     Promise<TraceReport> settled = Promise.promise();
@@ -98,6 +99,7 @@ final class TraceRun {
              TraceLog log, Replay replay) {
         this.log = log;
         this.replay = replay;
+        this.loggedUpTo = log != null ? arena.writeOffset() : arena.dataStart();
         this.engine = engine;
         this.flow = flow;
         this.traceId = traceId;
@@ -126,16 +128,12 @@ final class TraceRun {
     void start() {
         long timeout = flow.definition.settings().executionTimeoutMs();
         if (timeout > 0) {
+            // Checked by the engine's sweep and between bursts of inline work; no timer per trace.
             deadlineNanos = System.nanoTime() + timeout * 1_000_000L;
-            timeoutTimer = engine.vertx.setTimer(timeout, id -> {
-                timeoutTimer = -1;
-                if (!state.isFinal() && state != TraceStatus.SUSPENDED) {
-                    fail("execution timed out after " + timeout + " ms (settings.execution_timeout_ms)");
-                }
-            });
         }
         if (log == null && replay == null) {
             io.xerv.arena.RelPtr p = ((io.xerv.arena.FlexValue) payload).ptr();
+            logArena();
             append(new WalRecord.TraceStart(traceId, engine.clock.getAsLong(), flow.name(), flow.version(),
                     flow.digest(), triggerId, p.offset(), p.size()), forcible(), (lsn, err) -> {
                         if (err == null) {
@@ -324,7 +322,13 @@ final class TraceRun {
         long startMillis = replay != null ? replay.startMillis(key, engine.clock.getAsLong()) : engine.clock.getAsLong();
         int gen = f.gen[i];
         int att = attempt;
+        if (!engine.waitsForLog || replay != null) {
+            append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), forcible(), Engine.IGNORE);
+            run(f, i, att, resumption, key, startMillis);
+            return;
+        }
         // The node runs once its start is durable, so after a crash its next run knows its attempt.
+        // That also makes every record before it durable: its inputs' NodeDone records.
         running++;
         append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), forcible(),
                 (lsn, err) -> context.runOnContext(v -> {
@@ -430,9 +434,12 @@ final class TraceRun {
                 if (replay != null) {
                     replay.compare(key, n.id, firedPort, v);
                 }
-                // The next step waits for this run's record: a completed run is never run again.
-                logged(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, firedPort, v.ptr().offset(),
-                        v.ptr().size(), attempt), f, i, () -> proceed(f, i, firedPort, v));
+                // No wait here: whatever runs next waits for its own NodeStart, which comes after this.
+                logArena();
+                append(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, firedPort, v.ptr().offset(),
+                        v.ptr().size(), attempt), forcible(), Engine.IGNORE);
+                proceed(f, i, firedPort, v);
+                releaseNode(f, i);
             }
             case FAIL -> failed(f, i, gen, attempt, c, key);
             case SUSPEND -> suspend(f, i, gen, attempt, c.suspension(), key);
@@ -452,19 +459,20 @@ final class TraceRun {
     }
 
     /**
-     * Appends a record that the trace must not get ahead of; runs {@code then} (and releases node i)
-     * on the trace's context once the record is durable.
+     * Logs the bytes appended to the arena since the last record, ahead of the records that point at
+     * them: the log then never points at arena bytes a crash could lose, and recovery writes them back.
      */
-    private void logged(WalRecord record, Frame f, int i, Runnable then) {
-        append(record, forcible(), (lsn, err) -> context.runOnContext(x -> {
-            if (err != null) {
-                fail("write-ahead log failed: " + err.getMessage());
-            } else if (!state.isFinal()) {
-                then.run();
-            }
-            releaseNode(f, i);
-            drain();
-        }));
+    private void logArena() {
+        if (replay != null) {
+            return;
+        }
+        long end = arena.writeOffset();
+        while (loggedUpTo < end) {
+            int n = (int) Math.min(WalRecord.ArenaData.MAX_BYTES, end - loggedUpTo);
+            engine.append(new WalRecord.ArenaData(traceId, 0, loggedUpTo, arena.copy(loggedUpTo, loggedUpTo + n)), null,
+                    Engine.IGNORE);
+            loggedUpTo += n;
+        }
     }
 
     /** Appends to the WAL; a replay writes nothing and goes on at once. */
@@ -477,7 +485,7 @@ final class TraceRun {
     }
 
     private io.xerv.wal.Wal.Forcible forcible() {
-        return engine.forcible(arena.forcer());
+        return null;
     }
 
     /** Completes a run from its record after a restart: the node does not run again. */
@@ -556,8 +564,11 @@ final class TraceRun {
             FlexValue err = arena.appendValue(i + 1, Map.of("error", c.message(), "node", n.id, "attempts", attempt));
             output[i] = err;
             f.out[i] = err;
-            logged(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, NodeFactory.ERROR_PORT,
-                    err.ptr().offset(), err.ptr().size(), attempt), f, i, () -> fire(f, i, NodeFactory.ERROR_PORT, err));
+            logArena();
+            append(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, NodeFactory.ERROR_PORT,
+                    err.ptr().offset(), err.ptr().size(), attempt), forcible(), Engine.IGNORE);
+            fire(f, i, NodeFactory.ERROR_PORT, err);
+            releaseNode(f, i);
         } else {
             output[i] = null;
             fail("node '" + n.id + "' failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + c.message());
@@ -836,6 +847,7 @@ final class TraceRun {
             releaseNode(f, w.node());
         } else {
             FlexValue stored = data.isNull() ? null : inArena(w.node(), data);
+            logArena();
             append(new WalRecord.TraceResumed(traceId, engine.clock.getAsLong(), hook, d,
                     stored == null ? 0 : stored.ptr().offset(), stored == null ? 0 : stored.ptr().size(), timedOut),
                     forcible(), Engine.IGNORE);
@@ -899,9 +911,6 @@ final class TraceRun {
     }
 
     private void end() {
-        if (timeoutTimer >= 0) {
-            engine.vertx.cancelTimer(timeoutTimer);
-        }
         for (Waiting w : waiting.values()) {
             if (w.timer() >= 0) {
                 engine.vertx.cancelTimer(w.timer());
@@ -918,12 +927,29 @@ final class TraceRun {
         WalRecord last = state == TraceStatus.COMPLETED
                 ? new WalRecord.TraceComplete(traceId, engine.clock.getAsLong())
                 : new WalRecord.TraceFailed(traceId, engine.clock.getAsLong(), failure == null ? state.label() : failure);
+        logArena();
+        if (!engine.waitsForLog || replay != null) {
+            append(last, forcible(), Engine.IGNORE);
+            engine.traceEnded(this, r);
+            settled.tryComplete(r);
+            completion.tryComplete(r);
+            return;
+        }
         // The trace is reported ended once its end is durable.
         append(last, forcible(), (lsn, err) -> context.runOnContext(v -> {
             engine.traceEnded(this, r);
             settled.tryComplete(r);
             completion.tryComplete(r);
         }));
+    }
+
+    /** Fails the trace when it has run past its execution timeout (called by the engine's sweep). */
+    void checkDeadline() {
+        if (deadlineNanos != 0 && !state.isFinal() && state != TraceStatus.SUSPENDED
+                && System.nanoTime() - deadlineNanos > 0) {
+            fail("execution timed out after " + flow.definition.settings().executionTimeoutMs()
+                    + " ms (settings.execution_timeout_ms)");
+        }
     }
 
     TraceReport finalReport() {
