@@ -68,6 +68,11 @@ public final class Wal implements AutoCloseable {
             return new Config(d, segmentBytes, queueCapacity, maxBatch);
         }
 
+        /** At most {@code n} records per sync; 1 syncs every record on its own (no group commit). */
+        public Config withMaxBatch(int n) {
+            return new Config(durability, segmentBytes, queueCapacity, n);
+        }
+
         public Config withSegmentBytes(long bytes) {
             return new Config(durability, bytes, queueCapacity, maxBatch);
         }

@@ -73,7 +73,7 @@ public final class Engine implements AutoCloseable {
         this.linker = new Linker(registry);
         this.arenas = ArenaStore.open(config.dataDir().resolve("arenas"), config.arenas());
         try {
-            this.wal = Wal.open(config.dataDir().resolve("wal"), Wal.Config.DEFAULT.withDurability(config.durability()));
+            this.wal = Wal.open(config.dataDir().resolve("wal"), config.wal());
         } catch (IOException e) {
             arenas.close();
             throw new UncheckedIOException("cannot open the write-ahead log in " + config.dataDir().resolve("wal")

@@ -4,6 +4,7 @@ import io.xerv.arena.ArenaStore;
 import io.xerv.host.plugin.NodeRegistry;
 
 import io.xerv.wal.Durability;
+import io.xerv.wal.Wal;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -17,17 +18,17 @@ import java.util.function.LongSupplier;
  * @param eventLoops how many event loops run traces (each trace is pinned to one)
  * @param registry the node types flows may use
  * @param clock the wall clock nodes see, in epoch millis
- * @param durability when write-ahead log records become durable
+ * @param wal the write-ahead log's settings, durability among them
  */
 public record EngineConfig(Path dataDir, ArenaStore.Config arenas, int eventLoops, NodeRegistry registry,
-                           LongSupplier clock, Durability durability) {
+                           LongSupplier clock, Wal.Config wal) {
 
     public EngineConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(arenas, "arenas");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(wal, "wal");
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1, was " + eventLoops);
         }
@@ -36,27 +37,37 @@ public record EngineConfig(Path dataDir, ArenaStore.Config arenas, int eventLoop
     /** Defaults: one event loop per core, the plugins on the class path, the system clock. */
     public static EngineConfig defaults(Path dataDir) {
         return new EngineConfig(dataDir, ArenaStore.Config.DEFAULT, Runtime.getRuntime().availableProcessors(),
-                NodeRegistry.load(), System::currentTimeMillis, Durability.FSYNC);
+                NodeRegistry.load(), System::currentTimeMillis, Wal.Config.DEFAULT);
     }
 
     public EngineConfig withArenas(ArenaStore.Config a) {
-        return new EngineConfig(dataDir, a, eventLoops, registry, clock, durability);
+        return new EngineConfig(dataDir, a, eventLoops, registry, clock, wal);
     }
 
     public EngineConfig withEventLoops(int n) {
-        return new EngineConfig(dataDir, arenas, n, registry, clock, durability);
+        return new EngineConfig(dataDir, arenas, n, registry, clock, wal);
     }
 
     public EngineConfig withClock(LongSupplier c) {
-        return new EngineConfig(dataDir, arenas, eventLoops, registry, c, durability);
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, c, wal);
     }
 
     public EngineConfig withRegistry(NodeRegistry r) {
-        return new EngineConfig(dataDir, arenas, eventLoops, r, clock, durability);
+        return new EngineConfig(dataDir, arenas, eventLoops, r, clock, wal);
     }
 
     /** When WAL records become durable: fsync (default), batch:&lt;ms&gt;, or none (benchmarks only). */
     public EngineConfig withDurability(Durability d) {
-        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, d);
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, wal.withDurability(d));
+    }
+
+    /** The write-ahead log's settings (durability, segment size, batch size). */
+    public EngineConfig withWal(Wal.Config w) {
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, w);
+    }
+
+    /** When WAL records become durable. */
+    public Durability durability() {
+        return wal.durability();
     }
 }
