@@ -460,7 +460,8 @@ public final class Wal implements AutoCloseable {
     }
 
     private void track(WalRecord r, int segment) {
-        if (r.type() == RecordType.TRACE_START) {
+        // A trace's bytes are logged just ahead of its start: either opens its span of segments.
+        if (r.type() == RecordType.TRACE_START || r.type() == RecordType.ARENA_DATA) {
             if (unfinished.putIfAbsent(r.traceId(), segment) == null) {
                 firstSegments.merge(segment, 1, Integer::sum);
             }
