@@ -267,7 +267,6 @@ public final class ArenaStore implements AutoCloseable {
         MemorySegment.copy(from.segment(), 0, to.segment(), 0, used);
         to.segment().set(U64, CAPACITY_OFFSET, cap);
         to.segment().set(U32, SLOT_OFFSET, -1);
-        to.segment().force();
         if (from.slot() >= 0) {
             from.segment().set(U16, STATE_OFFSET, STATE_MOVED);
         }

@@ -804,6 +804,17 @@ final class TraceRun {
         WalRecord.TraceSuspended before = log == null ? null : log.suspended.get(key);
         if (before != null) {
             deadline = before.deadlineMillis(); // a restart does not extend the wait
+        } else if (engine.waitsForLog && replay == null) {
+            // Reported suspended only once the suspension is durable.
+            running++;
+            append(new WalRecord.TraceSuspended(traceId, now, key, i, hook, deadline), forcible(),
+                    (lsn, err) -> context.runOnContext(v -> {
+                        running--;
+                        if (err != null) {
+                            fail("write-ahead log failed: " + err.getMessage());
+                        }
+                        drain();
+                    }));
         } else {
             append(new WalRecord.TraceSuspended(traceId, now, key, i, hook, deadline), forcible(), Engine.IGNORE);
         }
