@@ -224,6 +224,7 @@ public final class Wal implements AutoCloseable {
     // ---- recovery ----
 
     private Recovery scan(boolean repair) throws IOException {
+        java.util.Set<UUID> started = new java.util.HashSet<>();
         long t0 = System.nanoTime();
         List<Path> files = storage.list(dir);
         List<WalRecord> records = new ArrayList<>();
@@ -260,6 +261,9 @@ public final class Wal implements AutoCloseable {
                         WalRecord r = WalCodec.decode(b, pos);
                         records.add(r);
                         track(r, index);
+                        if (r.type() == RecordType.TRACE_START) {
+                            started.add(r.traceId());
+                        }
                     } catch (CorruptRecordException e) {
                         truncation = f.getFileName() + " at offset " + pos + ": " + e.getMessage();
                         if (repair) {
@@ -271,6 +275,16 @@ public final class Wal implements AutoCloseable {
             }
             if (truncation != null && repair) {
                 LOG.warning("WAL: truncated " + truncation);
+            }
+        }
+        // Bytes logged for a trace whose start never was: nothing will end it, and nothing needs them.
+        for (var it = unfinished.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!started.contains(e.getKey())) {
+                it.remove();
+                if (firstSegments.merge(e.getValue(), -1, Integer::sum) == 0) {
+                    firstSegments.remove(e.getValue());
+                }
             }
         }
         lsn = records.size();

@@ -81,14 +81,8 @@ public final class Engine implements AutoCloseable {
         }
         Map<UUID, TraceLog> open = new LinkedHashMap<>();
         TraceLog.index(wal.recovery().records()).forEach((id, log) -> {
-            if (log.ended()) {
-                return;
-            }
-            if (log.start() == null) {
-                // Its bytes were logged but its start never was: it was never acknowledged. Ending it
-                // lets the log purge the segment that holds those bytes.
-                append(new WalRecord.TraceFailed(id, clock.getAsLong(), "never started: the host stopped first"), null, IGNORE);
-            } else {
+            // A trace whose bytes were logged but whose start never was was never acknowledged.
+            if (!log.ended() && log.start() != null) {
                 open.put(id, log);
             }
         });
