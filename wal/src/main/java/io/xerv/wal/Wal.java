@@ -123,6 +123,9 @@ public final class Wal implements AutoCloseable {
     private final Map<UUID, Integer> unfinished = new HashMap<>();
     private final TreeMap<Integer, Integer> firstSegments = new TreeMap<>();
     private final List<Pending> unsynced = new ArrayList<>();
+    /** Records in {@link #unsynced} whose listener waits. */
+    private int waiters;
+    private long oldestUnsyncedNanos;
     private long lastSyncNanos = System.nanoTime();
     private volatile Throwable failure;
 
@@ -193,9 +196,25 @@ public final class Wal implements AutoCloseable {
      * @throws IllegalStateException when the log is closed or its writer failed
      */
     public void append(WalRecord record, Forcible forcible, Listener listener) {
-        Objects.requireNonNull(record, "record");
         Objects.requireNonNull(listener, "listener");
-        Pending p = new Pending(record, forcible, listener);
+        enqueue(new Pending(Objects.requireNonNull(record, "record"), forcible, listener));
+    }
+
+    /**
+     * Queues a record nobody waits for. It is written and synced together with the next record
+     * somebody waits for, or within {@link #LAZY_SYNC_MILLIS}: a batch of such records costs no sync
+     * of its own, and the log's order still makes it durable before any later record.
+     *
+     * @throws IllegalStateException when the log is closed or its writer failed
+     */
+    public void append(WalRecord record) {
+        enqueue(new Pending(Objects.requireNonNull(record, "record"), null, null));
+    }
+
+    /** How long a record nobody waits for may wait for a sync. */
+    public static final long LAZY_SYNC_MILLIS = 2;
+
+    private void enqueue(Pending p) {
         int spins = 0;
         while (!queue.offer(p)) {
             checkUsable();
@@ -346,6 +365,14 @@ public final class Wal implements AutoCloseable {
                     continue;
                 }
                 // Taken over before anything can fail, so every drained record hears how it ended.
+                if (unsynced.isEmpty()) {
+                    oldestUnsyncedNanos = System.nanoTime();
+                }
+                for (Pending p : batch) {
+                    if (p.listener() != null) {
+                        waiters++;
+                    }
+                }
                 unsynced.addAll(batch);
                 if (dueForSync()) {
                     commit(forcibles);
@@ -369,6 +396,9 @@ public final class Wal implements AutoCloseable {
     }
 
     private static void tell(Pending p, long lsn, Throwable error) {
+        if (p.listener() == null) {
+            return;
+        }
         try {
             p.listener().synced(lsn, error);
         } catch (RuntimeException e) {
@@ -378,12 +408,19 @@ public final class Wal implements AutoCloseable {
     }
 
     private boolean dueForSync() {
-        return config.durability().mode() != Durability.Mode.BATCH
-                || System.nanoTime() - lastSyncNanos >= TimeUnit.MILLISECONDS.toNanos(config.durability().batchMillis());
+        if (config.durability().mode() == Durability.Mode.BATCH) {
+            return System.nanoTime() - lastSyncNanos >= TimeUnit.MILLISECONDS.toNanos(config.durability().batchMillis());
+        }
+        // Records nobody waits for ride along with the next one somebody does.
+        return waiters > 0 || unsynced.size() >= config.maxBatch()
+                || System.nanoTime() - oldestUnsyncedNanos >= TimeUnit.MILLISECONDS.toNanos(LAZY_SYNC_MILLIS);
     }
 
     private long untilSyncNanos() {
-        return TimeUnit.MILLISECONDS.toNanos(config.durability().batchMillis()) - (System.nanoTime() - lastSyncNanos);
+        if (config.durability().mode() == Durability.Mode.BATCH) {
+            return TimeUnit.MILLISECONDS.toNanos(config.durability().batchMillis()) - (System.nanoTime() - lastSyncNanos);
+        }
+        return TimeUnit.MILLISECONDS.toNanos(LAZY_SYNC_MILLIS) - (System.nanoTime() - oldestUnsyncedNanos);
     }
 
     /**
@@ -413,6 +450,7 @@ public final class Wal implements AutoCloseable {
             tell(p, ++lsn, null);
         }
         unsynced.clear();
+        waiters = 0;
         if (segmentSize >= config.segmentBytes()) {
             roll();
         }

@@ -279,7 +279,11 @@ public final class Engine implements AutoCloseable {
     /** Appends a record; a closed or failed log is reported to the listener instead of thrown. */
     void append(WalRecord record, Wal.Forcible forcible, Wal.Listener listener) {
         try {
-            wal.append(record, forcible, listener);
+            if (listener == IGNORE && forcible == null) {
+                wal.append(record);
+            } else {
+                wal.append(record, forcible, listener);
+            }
         } catch (IllegalStateException e) {
             listener.synced(-1, e);
         }
