@@ -110,7 +110,11 @@ public final class Wal implements AutoCloseable {
     private final MpscArrayQueue<Pending> queue;
     private final Thread writer;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private volatile boolean writerParked;
+    /** The writer is parked: {@link #IDLE} wakes for any record, {@link #LAZY} only for a waited one. */
+    private volatile int writerParked;
+    private static final int RUNNING = 0;
+    private static final int IDLE = 1;
+    private static final int LAZY = 2;
     private final Recovery recovery;
     private final Metrics metrics = new Metrics();
 
@@ -225,7 +229,8 @@ public final class Wal implements AutoCloseable {
             }
         }
         checkUsable();
-        if (writerParked) {
+        int parked = writerParked;
+        if (parked == IDLE || (parked == LAZY && p.listener() != null)) {
             LockSupport.unpark(writer);
         }
     }
@@ -356,12 +361,12 @@ public final class Wal implements AutoCloseable {
                     if (!running.get() && queue.isEmpty()) {
                         break;
                     }
-                    writerParked = true;
+                    writerParked = unsynced.isEmpty() ? IDLE : LAZY;
                     if (queue.isEmpty()) {
                         LockSupport.parkNanos(unsynced.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(1)
                                 : Math.max(1000, untilSyncNanos()));
                     }
-                    writerParked = false;
+                    writerParked = RUNNING;
                     continue;
                 }
                 // Taken over before anything can fail, so every drained record hears how it ended.
@@ -411,8 +416,9 @@ public final class Wal implements AutoCloseable {
         if (config.durability().mode() == Durability.Mode.BATCH) {
             return System.nanoTime() - lastSyncNanos >= TimeUnit.MILLISECONDS.toNanos(config.durability().batchMillis());
         }
-        // Records nobody waits for ride along with the next one somebody does.
-        return waiters > 0 || unsynced.size() >= config.maxBatch()
+        // Records nobody waits for ride along with the next one somebody does. Without syncs (none)
+        // there is nothing to save: write at once.
+        return config.durability().mode() == Durability.Mode.NONE || waiters > 0 || unsynced.size() >= config.maxBatch()
                 || System.nanoTime() - oldestUnsyncedNanos >= TimeUnit.MILLISECONDS.toNanos(LAZY_SYNC_MILLIS);
     }
 
