@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 
 /** {@code xerv inspect}: prints arenas, and a trace's WAL records beside the arena values they point at. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"xerv inspect ARENA_FILE [--trace ID]: the arenas in an arena file (DATA_DIR/arenas/slab-NNNNNN.xa",
+        description = {"Prints arenas, or a trace's write-ahead log records beside the arena values they point at.",
+                "xerv inspect ARENA_FILE [--trace ID]: the arenas in an arena file (DATA_DIR/arenas/slab-NNNNNN.xa",
                 "  or trace-ID.xa): each header and every entry with its value decoded.",
                 "xerv inspect --data-dir DIR: the traces in DIR's write-ahead log, with their status.",
                 "xerv inspect --data-dir DIR --trace ID: that trace's WAL records beside the arena values they point at,",

@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code xerv replay}: re-executes a recorded trace and reports nodes whose output differs. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Re-executes a recorded trace from its recorded payload, giving each node the clock, random numbers",
-                "and resume decisions it had, and reports every node run whose port or output differs.",
+        description = {"Re-executes a recorded trace and reports every node run whose output differs.",
+                "The trace runs again from its recorded payload, each node getting the clock, random numbers and",
+                "resume decisions it had; each run's port and output are compared with the recording.",
                 "Needs the trace's records (in DATA_DIR/wal) and its arena (kept for the retention period).",
                 "Exit codes: 0 all outputs match, 1 some differ, 2 the trace or flow cannot be found."})
 final class ReplayCommand implements Callable<Integer> {
