@@ -14,30 +14,7 @@
 # SKIP_BUILD=1 skips the Maven build. OUT=FILE writes the output there instead of
 # bench/results/durability-<time>.txt.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1
-}
-if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/java" || "$(java_major "$JAVA_HOME")" -lt 25 ]]; then
-  JAVA_HOME=""
-  for d in /usr/lib/jvm/*25* /usr/lib/jvm/*; do
-    if [[ -x "$d/bin/javac" && "$(java_major "$d")" -ge 25 ]]; then
-      JAVA_HOME="$d"
-      break
-    fi
-  done
-  if [[ -z "$JAVA_HOME" ]]; then
-    echo "bench/durability.sh: needs a JDK 25; set JAVA_HOME to one" >&2
-    exit 1
-  fi
-  export JAVA_HOME
-fi
-
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  ./mvnw -q -B install -DskipTests -pl plugin-api,arena,wal,plugins-std,host
-  ./mvnw -q -B -pl bench package
-fi
+source "$(dirname "$0")/common.sh"
 
 mkdir -p bench/results
 out="${OUT:-bench/results/durability-$(date -u +%Y%m%dT%H%MZ).txt}"

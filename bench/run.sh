@@ -8,30 +8,7 @@
 #
 # SKIP_BUILD=1 skips the Maven build. A full default run takes about 9 minutes on 2 cores.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1
-}
-if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/java" || "$(java_major "$JAVA_HOME")" -lt 25 ]]; then
-  JAVA_HOME=""
-  for d in /usr/lib/jvm/*25* /usr/lib/jvm/*; do
-    if [[ -x "$d/bin/javac" && "$(java_major "$d")" -ge 25 ]]; then
-      JAVA_HOME="$d"
-      break
-    fi
-  done
-  if [[ -z "$JAVA_HOME" ]]; then
-    echo "bench/run.sh: needs a JDK 25; set JAVA_HOME to one" >&2
-    exit 1
-  fi
-  export JAVA_HOME
-fi
-
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  ./mvnw -q -B -pl host -am install -DskipTests
-  ./mvnw -q -B -pl bench package
-fi
+source "$(dirname "$0")/common.sh"
 
 jmh=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
      -cp 'bench/target/xerv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' org.openjdk.jmh.Main)
