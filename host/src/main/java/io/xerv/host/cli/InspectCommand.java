@@ -97,8 +97,7 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("arena: state %s, write offset %d, %d entries%n", ArenaLayout.stateName(a.state()), a.writeOffset(),
                         a.entries().size());
                 for (Arena.Entry e : a.entries()) {
-                    String who = e.tag() == 0 ? "host" : "node#" + (e.tag() - 1);
-                    out.printf("    @%-8d %6d B  %-8s %s%n", e.ptr().offset(), e.ptr().size(), who, value(a, e.ptr()));
+                    printEntry(out, e.ptr(), e.tag(), value(a, e.ptr()));
                 }
             }
         }
@@ -124,6 +123,12 @@ final class InspectCommand implements Callable<Integer> {
             case WalRecord.LoopIteration l -> String.format("run %s node #%d iteration %d", l.runKey(), l.node(), l.iteration());
             case WalRecord.ArenaData a -> String.format("%d arena bytes at @%d", a.bytes().length, a.offset());
         };
+    }
+
+    /** One arena entry: where, how big, who wrote it (the host, or node n by flow order), its value. */
+    private static void printEntry(PrintWriter out, RelPtr ptr, int tag, String value) {
+        String who = tag == 0 ? "host" : "node#" + (tag - 1);
+        out.printf("    @%-8d %6d B  %-8s %s%n", ptr.offset(), ptr.size(), who, value);
     }
 
     private static String at(Optional<Arena> arena, long offset, int size) {
@@ -168,8 +173,7 @@ final class InspectCommand implements Callable<Integer> {
             }
             out.printf("  %d entries%n", s.entries().size());
             for (ArenaFile.EntrySnapshot e : s.entries()) {
-                String who = e.tag() == 0 ? "host" : "node#" + (e.tag() - 1);
-                out.printf("    @%-8d %6d B  %-8s %s%n", e.ptr().offset(), e.ptr().size(), who, e.value());
+                printEntry(out, e.ptr(), e.tag(), e.value());
             }
         }
         if (shown == 0) {

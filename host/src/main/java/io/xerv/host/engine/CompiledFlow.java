@@ -89,7 +89,23 @@ public final class CompiledFlow {
 
     /** The arena config block for traces of one trigger, encoded once. */
     byte[] encodedConfigBlock(String triggerId) {
-        return encodedBlocks.computeIfAbsent(triggerId, t -> configBlock(t).encode());
+        byte[] b = encodedBlocks.get(triggerId);
+        return b != null ? b : encodedBlocks.computeIfAbsent(triggerId, t -> configBlock(t).encode());
+    }
+
+    private volatile String defaultTrigger;
+
+    /**
+     * The trigger a start that names none fires, chosen once.
+     *
+     * @throws IllegalArgumentException when the flow has several triggers and no single manual one
+     */
+    String defaultTrigger() {
+        String t = defaultTrigger;
+        if (t == null) {
+            defaultTrigger = t = Engine.pickTrigger(this, null);
+        }
+        return t;
     }
 
     /** A linked node. Fields are set by the linker and never change afterwards. */

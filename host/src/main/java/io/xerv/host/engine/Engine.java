@@ -171,7 +171,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private TraceHandle start(CompiledFlow flow, String triggerId, ByteBuffer flexPayload) {
-        String trigger = pickTrigger(flow, triggerId);
+        String trigger = triggerId == null ? flow.defaultTrigger() : pickTrigger(flow, triggerId);
         UUID id = newTraceId();
         Context ctx = contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
         // The run is built on its context: the arena and all trace state are touched only there.
