@@ -1,6 +1,5 @@
 package io.xerv.arena;
 
-import io.xerv.plugin.OutputWriter;
 import io.xerv.plugin.Value;
 
 import java.lang.foreign.MemorySegment;
@@ -227,8 +226,8 @@ public final class Arena {
     }
 
     /** An output writer tagging entries with {@code tag}. */
-    public OutputWriter writer(int tag) {
-        return value -> appendValue(tag, value);
+    public ArenaWriter writer(int tag) {
+        return new ArenaWriter(this, tag);
     }
 
     /** Forces the bytes in [from, to) to the storage device. */
