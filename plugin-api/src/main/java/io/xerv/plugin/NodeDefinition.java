@@ -1,5 +1,6 @@
 package io.xerv.plugin;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -8,12 +9,20 @@ import java.util.Objects;
  * @param id the node's id in the flow
  * @param type its type name
  * @param config its configuration as written, selectors still unresolved
+ * @param baseDirectory the directory relative paths in the config resolve against: the flow file's
+ *     directory, or the host's working directory for a flow that came from no file
  */
 @Stable
-public record NodeDefinition(String id, String type, Value config) {
+public record NodeDefinition(String id, String type, Value config, Path baseDirectory) {
     public NodeDefinition {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(baseDirectory, "baseDirectory");
+    }
+
+    /** A definition whose relative paths resolve against the working directory. */
+    public NodeDefinition(String id, String type, Value config) {
+        this(id, type, config, Path.of("").toAbsolutePath());
     }
 }

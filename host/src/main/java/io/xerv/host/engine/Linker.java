@@ -16,6 +16,9 @@ import io.xerv.plugin.Values;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -56,6 +59,7 @@ public final class Linker {
             index.put(order.get(i), i);
         }
         CNode[] nodes = new CNode[order.size()];
+        Path baseDirectory = baseDirectory(def.source());
         for (int i = 0; i < nodes.length; i++) {
             NodeDef nd = def.nodes().get(order.get(i));
             CNode n = new CNode();
@@ -66,7 +70,7 @@ public final class Linker {
             n.factory = registry.find(nd.type()).orElseThrow(
                     () -> new IllegalStateException("node type " + nd.type() + " vanished after validation"));
             try {
-                n.node = n.factory.create(new NodeDefinition(nd.id(), nd.type(), Values.of(nd.config())));
+                n.node = n.factory.create(new NodeDefinition(nd.id(), nd.type(), Values.of(nd.config()), baseDirectory));
             } catch (RuntimeException e) {
                 errors.add(new FlowError(nd.typeMark(), "node '" + nd.id() + "' (" + nd.type() + ") cannot be created: "
                         + (e.getMessage() == null ? e.toString() : e.getMessage())));
@@ -343,5 +347,18 @@ public final class Linker {
 
     private static int[] ints(List<Integer> l) {
         return l.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The directory of the flow's file, or the working directory for a flow that came from no file. */
+    static Path baseDirectory(String source) {
+        try {
+            Path parent = Path.of(source).toAbsolutePath().getParent();
+            if (parent != null && Files.isDirectory(parent)) {
+                return parent;
+            }
+        } catch (InvalidPathException e) {
+            // a name such as "<request>": no file behind it
+        }
+        return Path.of("").toAbsolutePath();
     }
 }
