@@ -126,7 +126,8 @@ public final class FlexValue implements Value {
         if (!ref.isBlob()) {
             throw new ValueTypeException(ValueType.BYTES, type());
         }
-        return ref.asBlob().data().asReadOnlyBuffer();
+        // Blob.data() calls ByteBuffer.array(), which a mapped (arena) buffer does not have.
+        return ByteBuffer.wrap(ref.asBlob().getBytes()).asReadOnlyBuffer();
     }
 
     @Override

@@ -39,6 +39,17 @@ public interface NodeFactory {
         return List.of(DEFAULT_OUTPUT);
     }
 
+    /**
+     * The output ports of one node of this type, for types whose ports depend on the node's config
+     * (a WASM or JS node lists the ports its code fires). Edges are checked against these.
+     *
+     * @param config the node's {@code config} map as written (an empty map when the flow has none)
+     */
+    @Experimental
+    default List<String> outputPorts(Value config) {
+        return outputPorts();
+    }
+
     /** Where instances run: inline on the trace's event loop, or on the blocking worker pool. */
     default Execution execution() {
         return Execution.INLINE;

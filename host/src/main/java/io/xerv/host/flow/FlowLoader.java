@@ -787,8 +787,9 @@ public final class FlowLoader {
         if (f == null) {
             return true; // its type is unknown (already reported), so its ports cannot be checked
         }
-        if (!port.equals(NodeFactory.ERROR_PORT) && !f.outputPorts().contains(port)) {
-            List<String> ports = new ArrayList<>(f.outputPorts());
+        List<String> declared = f.outputPorts(Values.of(node.config()));
+        if (!port.equals(NodeFactory.ERROR_PORT) && !declared.contains(port)) {
+            List<String> ports = new ArrayList<>(declared);
             ports.add(NodeFactory.ERROR_PORT);
             error(mark, "edge from '" + text + "': node '" + id + "' (" + node.type() + ") has no output port '" + port
                     + "'; ports: " + String.join(", ", ports));

@@ -1,0 +1,3 @@
+(module
+  (func (export "__xerv_alloc") (param i32) (result i32) (i32.const 4096))
+  (func (export "__xerv_execute") (param i32 i32) (result i32) (i32.const 0)))

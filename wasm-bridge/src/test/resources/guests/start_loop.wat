@@ -1,0 +1,7 @@
+;; Hostile: its start function never returns.
+(module
+  (memory (export "memory") 1)
+  (func $start (loop $forever (br $forever)))
+  (start $start)
+  (func (export "__xerv_alloc") (param i32) (result i32) (i32.const 4096))
+  (func (export "__xerv_execute") (param i32 i32) (result i32) (i32.const 0)))
