@@ -100,7 +100,7 @@ public final class CompiledFlow {
      *
      * @throws IllegalArgumentException when the flow has several triggers and no single manual one
      */
-    String defaultTrigger() {
+    public String defaultTrigger() {
         String t = defaultTrigger;
         if (t == null) {
             defaultTrigger = t = Engine.pickTrigger(this, null);

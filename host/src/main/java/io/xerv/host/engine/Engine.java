@@ -170,10 +170,34 @@ public final class Engine implements AutoCloseable {
         return start(flow, triggerId, ByteBuffer.wrap(bytes));
     }
 
+    /**
+     * Starts a trace with a payload already encoded as FlexBuffers (by {@link ValueCodec}), for callers
+     * that encode at ingress to refuse bad JSON before queueing it.
+     *
+     * @throws IllegalArgumentException for an unknown or ambiguous trigger
+     */
+    public TraceHandle startEncoded(CompiledFlow flow, String triggerId, byte[] flexPayload) {
+        return start(flow, triggerId, ByteBuffer.wrap(flexPayload), null);
+    }
+
+    /**
+     * As {@link #startEncoded(CompiledFlow, String, byte[])}, pinning the trace to {@code preferred}
+     * when it is an event-loop context of this engine's Vert.x (an HTTP request's, say, so that the
+     * request, its trace and its answer stay on one thread); otherwise to the next engine context.
+     */
+    public TraceHandle startEncoded(CompiledFlow flow, String triggerId, byte[] flexPayload, Context preferred) {
+        return start(flow, triggerId, ByteBuffer.wrap(flexPayload), preferred);
+    }
+
     private TraceHandle start(CompiledFlow flow, String triggerId, ByteBuffer flexPayload) {
+        return start(flow, triggerId, flexPayload, null);
+    }
+
+    private TraceHandle start(CompiledFlow flow, String triggerId, ByteBuffer flexPayload, Context preferred) {
         String trigger = triggerId == null ? flow.defaultTrigger() : pickTrigger(flow, triggerId);
         UUID id = newTraceId();
-        Context ctx = contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
+        Context ctx = preferred != null && preferred.owner() == vertx && preferred.isEventLoopContext()
+                ? preferred : contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
         // The run is built on its context: the arena and all trace state are touched only there.
         TraceRunRef ref = new TraceRunRef();
         ctx.runOnContext(v -> {
@@ -314,6 +338,13 @@ public final class Engine implements AutoCloseable {
     /** The hook ids of every suspension waiting now. */
     public List<String> suspendedHooks() {
         return new ArrayList<>(hooks.keySet());
+    }
+
+    /** Every suspension waiting now: hook id to the id of the trace that waits on it. */
+    public Map<String, UUID> suspensions() {
+        Map<String, UUID> out = new LinkedHashMap<>();
+        hooks.forEach((hook, run) -> out.put(hook, run.traceId));
+        return out;
     }
 
     /** A trace that is running or suspended. */

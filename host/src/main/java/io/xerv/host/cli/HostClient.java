@@ -1,0 +1,55 @@
+package io.xerv.host.cli;
+
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The options and the HTTP calls of the commands that talk to a running host ({@code deploy}, {@code pipelines}). */
+final class HostClient {
+
+    @Option(names = "--url", paramLabel = "URL", description = "The host's base URL (default: $XERV_URL or http://localhost:8080).")
+    String url;
+
+    @Option(names = "--api-key", paramLabel = "KEY", description = "An API key (default: $XERV_API_KEY). Prefer the variable: "
+            + "command lines are visible to other users.")
+    String apiKey;
+
+    /** An answer: status and body. */
+    record Answer(int status, String body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    String base() {
+        String u = url != null ? url : System.getenv("XERV_URL");
+        if (u == null || u.isBlank()) {
+            u = "http://localhost:8080";
+        }
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    Answer call(String method, String path, String contentType, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofMinutes(5))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        String key = apiKey != null ? apiKey : System.getenv("XERV_API_KEY");
+        if (key != null && !key.isBlank()) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body());
+        } catch (ConnectException e) {
+            throw new IOException("no host answers at " + base() + " (start one with ./xerv serve, or pass --url)", e);
+        }
+    }
+}

@@ -1,0 +1,879 @@
+package io.xerv.host.serve;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.xerv.arena.ValueCodec;
+import io.xerv.host.engine.CompiledFlow;
+import io.xerv.host.engine.Engine;
+import io.xerv.host.engine.NodeReport;
+import io.xerv.host.engine.TraceHandle;
+import io.xerv.host.engine.TraceReport;
+import io.xerv.host.engine.TraceStatus;
+import io.xerv.host.flow.FlowDefinition;
+import io.xerv.host.flow.FlowError;
+import io.xerv.host.flow.FlowException;
+import io.xerv.host.flow.FlowLoader;
+import io.xerv.host.flow.TriggerDef;
+import io.xerv.host.trigger.TriggerListeners;
+import io.xerv.plugin.Value;
+import io.xerv.plugin.Values;
+import io.xerv.wal.WalRecord;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The pipelines of one host: deploys flows as versioned pipelines, runs their lifecycle, and turns
+ * trigger events into traces through each pipeline's bounded queue and circuit breaker. The HTTP
+ * API, the gRPC API and the cron and file listeners all go through this class.
+ *
+ * <p>Submitting: a pipeline runs at most {@code max_concurrent_executions} traces at once; further
+ * submissions wait in a bounded queue of {@code max_queued_traces}; beyond that they are refused
+ * with {@link Refusal.Reason#QUEUE_FULL} and a retry-after estimate, so memory never grows without
+ * bound. A submission's future completes only once the trace's start is durable in the write-ahead
+ * log (a queued submission completes when it leaves the queue and starts).
+ *
+ * <p>Versions: deploying a flow whose name is deployed already adds a version; new traces go to the
+ * newest while traces of older versions run to their end, then the old version is forgotten. At
+ * most {@code max_concurrent_versions} versions may have traces at once.
+ *
+ * <p>Failures: every future fails with a {@link Refusal} when the request is refused (its reason
+ * maps to an HTTP status), with {@link FlowException} for a flow that does not validate, and with
+ * other exceptions only for host faults (the write-ahead log failed).
+ *
+ * <p>Thread-safe: lifecycle methods synchronize on the pipeline they change; the submit path is
+ * lock-free (atomic counters and a JCTools queue) and never blocks the calling event loop.
+ */
+public final class PipelineController implements AutoCloseable {
+
+    /**
+     * How a controller is set up.
+     *
+     * @param secrets resolves webhook {@code secret_env} names (the host's config first, then the
+     *     environment); returns null for an unknown name
+     * @param keepFinishedTraces finished traces whose reports stay queryable through the API
+     * @param baseDir what relative paths of flows deployed as text resolve against (file triggers)
+     */
+    public record Options(Function<String, String> secrets, int keepFinishedTraces, Path baseDir) {
+        public Options {
+            Objects.requireNonNull(secrets, "secrets");
+            Objects.requireNonNull(baseDir, "baseDir");
+            if (keepFinishedTraces < 0) {
+                throw new IllegalArgumentException("keepFinishedTraces must be >= 0, got " + keepFinishedTraces);
+            }
+        }
+
+        /** Secrets from the environment, 10,000 finished traces kept, the working directory. */
+        public static Options defaults() {
+            return new Options(System::getenv, 10_000, Path.of("").toAbsolutePath());
+        }
+    }
+
+    private final Engine engine;
+    private final Options options;
+    private final ServeMetrics metrics;
+    private final ConcurrentHashMap<String, Pipeline> pipelines = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Webhook> webhooks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, Pipeline.Live> live = new ConcurrentHashMap<>();
+    private final FinishedTraces finished;
+    private volatile boolean shuttingDown;
+
+    /** A controller over a started engine; it does not own the engine (closing it leaves the engine open). */
+    public PipelineController(Engine engine, ServeMetrics metrics, Options options) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.options = Objects.requireNonNull(options, "options");
+        this.finished = new FinishedTraces(options.keepFinishedTraces());
+    }
+
+    /** The engine the traces run on. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The metrics this controller reports to. */
+    public ServeMetrics metrics() {
+        return metrics;
+    }
+
+    // ------------------------------------------------------------------ deploying
+
+    /**
+     * Checks a flow without deploying it: YAML, nodes, edges, selectors, trigger params (cron
+     * expressions, watched paths, webhook secrets).
+     *
+     * @param sourceName the file name errors name
+     * @return every problem found, each with file, line and column; empty when the flow is valid
+     */
+    public List<FlowError> validate(String sourceName, String yamlText) {
+        try {
+            compile(FlowLoader.parse(sourceName, yamlText, engine.registry()));
+            return List.of();
+        } catch (FlowException e) {
+            return e.errors();
+        }
+    }
+
+    /**
+     * Deploys a flow from YAML text and starts it (see {@link #deploy(String, String, boolean)}).
+     *
+     * @throws FlowException when the flow does not validate (every error names file, line and column)
+     * @throws Refusal CONFLICT when a webhook path is taken by another pipeline or too many versions
+     *     of the pipeline still run; SHUTTING_DOWN while the host stops
+     */
+    public PipelineInfo deploy(String sourceName, String yamlText) throws FlowException {
+        return deploy(sourceName, yamlText, true);
+    }
+
+    /**
+     * Deploys a flow from YAML text. A new name becomes a new pipeline (running when {@code start});
+     * a deployed name gets a new version that new traces run from now on, while traces of older
+     * versions finish (redeploying the same text changes nothing). The pipeline's state is kept on
+     * redeploy.
+     *
+     * @throws FlowException when the flow does not validate
+     * @throws Refusal CONFLICT or SHUTTING_DOWN, as for {@link #deploy(String, String)}
+     */
+    public PipelineInfo deploy(String sourceName, String yamlText, boolean start) throws FlowException {
+        return install(FlowLoader.parse(sourceName, yamlText, engine.registry()), options.baseDir(), start);
+    }
+
+    /**
+     * Deploys a flow file and starts it; relative paths in its triggers resolve against its folder.
+     *
+     * @throws FlowException when the flow does not validate
+     * @throws IOException when the file cannot be read
+     * @throws Refusal CONFLICT or SHUTTING_DOWN, as for {@link #deploy(String, String)}
+     */
+    public PipelineInfo deploy(Path file) throws FlowException, IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no such flow file: " + file);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return install(FlowLoader.load(file, engine.registry()), dir, true);
+    }
+
+    private CompiledFlow compile(FlowDefinition def) throws FlowException {
+        CompiledFlow flow = engine.link(def);
+        List<FlowError> errors = new ArrayList<>();
+        for (TriggerDef t : def.triggers()) {
+            errors.addAll(TriggerListeners.validate(t));
+            if (t.type().equals("webhook")) {
+                String path = t.param("path");
+                if (path != null && (path.equals(HttpApi.API) || path.startsWith(HttpApi.API + "/") || path.equals("/health")
+                        || path.equals("/metrics"))) {
+                    errors.add(new FlowError(t.mark(), "trigger '" + t.id() + "': webhook path " + path
+                            + " is reserved for the host's API; choose another params.path"));
+                }
+                try {
+                    WebhookAuth.of(t, options.secrets());
+                } catch (IllegalArgumentException e) {
+                    errors.add(new FlowError(t.mark(), "trigger '" + t.id() + "': " + e.getMessage()));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new FlowException(errors);
+        }
+        return flow;
+    }
+
+    private PipelineInfo install(FlowDefinition def, Path baseDir, boolean start) throws FlowException {
+        if (shuttingDown) {
+            throw new Refusal(Refusal.Reason.SHUTTING_DOWN, "the host is shutting down; deploys are refused");
+        }
+        CompiledFlow flow = compile(def);
+        synchronized (this) {
+            Pipeline p = pipelines.get(def.name());
+            boolean created = p == null;
+            if (created) {
+                p = new Pipeline(this, def.name(), flow.definition().settings());
+            }
+            synchronized (p) {
+                if (!created && p.current.flow.digest().equals(flow.digest())) {
+                    return p.info();
+                }
+                Map<String, Webhook> hooks = webhooksOf(p, flow);
+                if (!created) {
+                    p.checkVersionRoom();
+                }
+                Pipeline.Version v = p.addVersion(flow, baseDir, System.currentTimeMillis());
+                webhooks.values().removeIf(w -> w.pipeline.equals(def.name()));
+                webhooks.putAll(hooks);
+                if (created) {
+                    p.meters = metrics.new PipelineMeters(def.name(), p, q -> q.running.get(), q -> q.queued.get(),
+                            q -> q.breaker.state().gauge());
+                    pipelines.put(def.name(), p);
+                    if (start) {
+                        p.start();
+                    }
+                } else {
+                    p.versionDeployed(v);
+                }
+                return p.info();
+            }
+        }
+    }
+
+    /** The webhook bindings of a flow, refused when another pipeline holds one of its method and path pairs. */
+    private Map<String, Webhook> webhooksOf(Pipeline p, CompiledFlow flow) {
+        Map<String, Webhook> out = new LinkedHashMap<>();
+        for (TriggerDef t : flow.definition().triggers()) {
+            if (!t.type().equals("webhook") || !t.enabled()) {
+                continue;
+            }
+            String key = Webhook.key(t.param("method"), t.param("path"));
+            Webhook held = webhooks.get(key);
+            if (held != null && !held.pipeline.equals(flow.name())) {
+                throw new Refusal(Refusal.Reason.CONFLICT, "webhook " + t.param("method") + " " + t.param("path")
+                        + " of trigger '" + t.id() + "' is taken by pipeline '" + held.pipeline + "'");
+            }
+            if (out.containsKey(key)) {
+                throw new Refusal(Refusal.Reason.CONFLICT, "two webhook triggers of '" + flow.name() + "' use "
+                        + t.param("method") + " " + t.param("path"));
+            }
+            out.put(key, new Webhook(t.param("method"), t.param("path"), flow.name(), t.id(), "async".equals(t.param("mode")), WebhookAuth.of(t, options.secrets())));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** Every pipeline, by name. */
+    public List<PipelineInfo> list() {
+        return pipelines.values().stream().map(Pipeline::info).sorted(Comparator.comparing(PipelineInfo::name)).toList();
+    }
+
+    /** One pipeline, or empty. */
+    public Optional<PipelineInfo> get(String name) {
+        Pipeline p = pipelines.get(name);
+        return p == null ? Optional.empty() : Optional.of(p.info());
+    }
+
+    /** The current flow of a pipeline, or empty. */
+    public Optional<CompiledFlow> flow(String name) {
+        Pipeline p = pipelines.get(name);
+        return p == null ? Optional.empty() : Optional.of(p.current.flow);
+    }
+
+    /**
+     * The webhook trigger bound to a method and path, or null. Called on every webhook request: it
+     * allocates nothing.
+     */
+    public Webhook webhook(String method, String path) {
+        return webhooks.get(Webhook.key(method, path));
+    }
+
+    /** Every webhook binding (for the host's start-up summary). */
+    public List<Webhook> webhooks() {
+        return List.copyOf(webhooks.values());
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Starts a stopped (or resumes a paused) pipeline and its trigger listeners.
+     *
+     * @throws Refusal UNKNOWN_PIPELINE; CONFLICT while it drains
+     */
+    public PipelineInfo start(String name) {
+        Pipeline p = pipeline(name);
+        synchronized (p) {
+            p.start();
+            return p.info();
+        }
+    }
+
+    /**
+     * Pauses a running pipeline: new traces are refused and listeners pause; accepted traces go on.
+     *
+     * @throws Refusal UNKNOWN_PIPELINE; CONFLICT unless it is running or paused
+     */
+    public PipelineInfo pause(String name) {
+        Pipeline p = pipeline(name);
+        synchronized (p) {
+            p.pause();
+            return p.info();
+        }
+    }
+
+    /**
+     * Resumes a paused pipeline.
+     *
+     * @throws Refusal UNKNOWN_PIPELINE; CONFLICT unless it is paused or running
+     */
+    public PipelineInfo resume(String name) {
+        Pipeline p = pipeline(name);
+        synchronized (p) {
+            p.resume();
+            return p.info();
+        }
+    }
+
+    /**
+     * Drains a pipeline: new traces are refused, listeners stop, and the future completes once its
+     * running and queued traces have ended (the pipeline is then stopped). After the flow's
+     * {@code drain_timeout_ms} the traces still running are cancelled.
+     *
+     * @return a future of the stopped pipeline; fails with UNKNOWN_PIPELINE or CONFLICT (stopped already)
+     */
+    public Future<PipelineInfo> drain(String name) {
+        Pipeline p;
+        try {
+            p = pipeline(name);
+        } catch (Refusal r) {
+            return Future.failedFuture(r);
+        }
+        synchronized (p) {
+            return p.drain().map(v -> p.info());
+        }
+    }
+
+    /**
+     * Stops a pipeline at once: listeners close, queued submissions are refused (NOT_RUNNING) and
+     * running traces are cancelled.
+     *
+     * @throws Refusal UNKNOWN_PIPELINE
+     */
+    public PipelineInfo stop(String name) {
+        Pipeline p = pipeline(name);
+        synchronized (p) {
+            p.stop("pipeline '" + name + "' was stopped");
+            return p.info();
+        }
+    }
+
+    /**
+     * Deletes a pipeline (stopping it first, which cancels its running traces) and frees its webhook paths.
+     *
+     * @return the pipeline as it was
+     * @throws Refusal UNKNOWN_PIPELINE
+     */
+    public synchronized PipelineInfo delete(String name) {
+        Pipeline p = pipeline(name);
+        synchronized (p) {
+            p.stop("pipeline '" + name + "' was deleted");
+            pipelines.remove(name);
+            webhooks.values().removeIf(w -> w.pipeline.equals(name));
+            if (p.meters != null) {
+                p.meters.remove();
+            }
+            return p.info();
+        }
+    }
+
+    /**
+     * Pauses one trigger of a pipeline: its listener stops firing and its webhook answers 503.
+     *
+     * @throws Refusal UNKNOWN_PIPELINE, UNKNOWN_TRIGGER
+     */
+    public PipelineInfo pauseTrigger(String name, String triggerId) {
+        Pipeline p = pipeline(name);
+        synchronized (p) {
+            p.pauseTrigger(triggerId, true);
+            return p.info();
+        }
+    }
+
+    /**
+     * Resumes one paused trigger.
+     *
+     * @throws Refusal UNKNOWN_PIPELINE, UNKNOWN_TRIGGER
+     */
+    public PipelineInfo resumeTrigger(String name, String triggerId) {
+        Pipeline p = pipeline(name);
+        synchronized (p) {
+            p.pauseTrigger(triggerId, false);
+            return p.info();
+        }
+    }
+
+    /**
+     * Closes a pipeline's circuit breaker at once.
+     *
+     * @throws Refusal UNKNOWN_PIPELINE
+     */
+    public PipelineInfo resetBreaker(String name) {
+        Pipeline p = pipeline(name);
+        p.breaker.reset();
+        return p.info();
+    }
+
+    private Pipeline pipeline(String name) {
+        Pipeline p = name == null ? null : pipelines.get(name);
+        if (p == null) {
+            throw new Refusal(Refusal.Reason.UNKNOWN_PIPELINE, "no pipeline named '" + name + "'");
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ traces
+
+    /**
+     * Submits a trace to a pipeline.
+     *
+     * @param triggerId the trigger that fires, or null for the flow's default trigger
+     * @param json the payload, JSON text (checked before the trace is queued)
+     * @return the accepted trace once its start is durable; fails with a {@link Refusal}
+     *     (UNKNOWN_PIPELINE, UNKNOWN_TRIGGER, BAD_REQUEST, PAUSED, NOT_RUNNING, QUEUE_FULL with a
+     *     retry-after, BREAKER_OPEN with a retry-after, SHUTTING_DOWN), or with the log's failure
+     */
+    public Future<Accepted> submit(String pipeline, String triggerId, byte[] json) {
+        Pipeline p = pipelines.get(pipeline);
+        if (p == null) {
+            return Future.failedFuture(new Refusal(Refusal.Reason.UNKNOWN_PIPELINE, "no pipeline named '" + pipeline + "'"));
+        }
+        byte[] flex;
+        try {
+            ByteBuffer b = ValueCodec.encodeJson(json);
+            flex = new byte[b.remaining()];
+            b.get(flex);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new Refusal(Refusal.Reason.BAD_REQUEST, "the payload is not valid JSON: " + e.getMessage()));
+        }
+        return p.submit(triggerId, flex);
+    }
+
+    /**
+     * A trace's report: live traces are asked for a fresh snapshot; finished ones come from the
+     * kept reports; traces this host's write-ahead log showed at start-up answer with their status.
+     *
+     * @return the trace, or empty when this host knows nothing of it
+     */
+    public Future<Optional<TraceView>> trace(UUID id) {
+        Pipeline.Live l = live.get(id);
+        if (l != null) {
+            return l.handle.report().map(r -> Optional.of(view(r, l.startedAt)));
+        }
+        TraceView done = finished.get(id);
+        if (done != null) {
+            return Future.succeededFuture(Optional.of(done));
+        }
+        return Future.succeededFuture(engine.recordedTrace(id).map(this::recorded));
+    }
+
+    private TraceView recorded(io.xerv.host.engine.TraceLog log) {
+        WalRecord.TraceStart s = log.start();
+        TraceStatus status = TraceStatus.RUNNING;
+        String error = null;
+        for (WalRecord r : log.records()) {
+            if (r instanceof WalRecord.TraceComplete) {
+                status = TraceStatus.COMPLETED;
+            } else if (r instanceof WalRecord.TraceFailed f) {
+                status = f.error() != null && f.error().startsWith("cancelled") ? TraceStatus.CANCELLED : TraceStatus.FAILED;
+                error = f.error();
+            }
+        }
+        String pipeline = s == null ? "" : s.pipeline();
+        StringBuilder sb = new StringBuilder(256).append("{\"traceId\":\"").append(log.traceId()).append("\",\"pipeline\":");
+        Values.appendJsonString(sb, pipeline);
+        sb.append(",\"version\":");
+        Values.appendJsonString(sb, s == null ? "" : s.version());
+        sb.append(",\"status\":\"").append(status.label()).append("\",\"nodes\":[],\"result\":null");
+        if (error != null) {
+            sb.append(",\"error\":");
+            Values.appendJsonString(sb, error);
+        }
+        sb.append(",\"recorded\":true}");
+        return new TraceView(log.traceId(), pipeline, s == null ? "" : s.version(), status, s == null ? 0 : s.timeMillis(),
+                sb.toString());
+    }
+
+    /**
+     * Traces this host knows, newest first: running and suspended ones, then finished ones kept.
+     *
+     * @param pipeline only this pipeline's, or null for all
+     * @param status only those with this status, or null for all
+     * @param limit at most this many
+     */
+    public List<TraceSummary> traces(String pipeline, TraceStatus status, int limit) {
+        List<TraceSummary> out = new ArrayList<>();
+        java.util.Set<UUID> suspended = new java.util.HashSet<>(engine.suspensions().values());
+        List<Pipeline.Live> running = new ArrayList<>(live.values());
+        running.sort(Comparator.comparingLong((Pipeline.Live l) -> l.startedAt).reversed());
+        for (Pipeline.Live l : running) {
+            if (out.size() >= limit) {
+                return out;
+            }
+            // A trace that just ended shows its final status even before its end is filed.
+            Future<TraceReport> end = l.handle.completion();
+            TraceStatus s = end.succeeded() ? end.result().status()
+                    : suspended.contains(l.traceId) ? TraceStatus.SUSPENDED : TraceStatus.RUNNING;
+            if ((pipeline == null || pipeline.equals(l.pipeline.name)) && (status == null || status == s)) {
+                out.add(new TraceSummary(l.traceId, l.pipeline.name, l.version.label, s, l.startedAt));
+            }
+        }
+        for (TraceView v : finished.newestFirst()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            if ((pipeline == null || pipeline.equals(v.pipeline())) && (status == null || status == v.status())) {
+                out.add(new TraceSummary(v.traceId(), v.pipeline(), v.version(), v.status(), v.startedAt()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One row of a trace listing.
+     *
+     * @param startedAt epoch millis when accepted (0 when unknown, e.g. resumed after a restart)
+     */
+    public record TraceSummary(UUID traceId, String pipeline, String version, TraceStatus status, long startedAt) {
+    }
+
+    /**
+     * Cancels a running or suspended trace.
+     *
+     * @return completes once cancelled; fails with UNKNOWN_TRACE when no such trace runs here
+     */
+    public Future<Void> cancel(UUID id, String why) {
+        if (!live.containsKey(id)) {
+            return Future.failedFuture(new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no running trace " + id));
+        }
+        return engine.cancel(id, why).recover(e -> Future.failedFuture(
+                new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no running trace " + id)));
+    }
+
+    /** Every suspension waiting for a resume. */
+    public List<SuspensionInfo> suspensions() {
+        List<SuspensionInfo> out = new ArrayList<>();
+        engine.suspensions().forEach((hook, trace) -> {
+            Pipeline.Live l = live.get(trace);
+            out.add(new SuspensionInfo(hook, trace, l == null ? "" : l.pipeline.name));
+        });
+        return out;
+    }
+
+    /**
+     * Resumes a suspension.
+     *
+     * @param decision one the suspension accepts (for {@code std::wait}: approve, reject, escalate)
+     * @param payloadJson the resume's payload as JSON text, or null
+     * @return fails with UNKNOWN_TRACE for an unknown hook, BAD_REQUEST for a decision the
+     *     suspension does not accept or a malformed payload
+     */
+    public Future<Void> resume(String hookId, String decision, String payloadJson) {
+        if (!engine.suspensions().containsKey(hookId)) {
+            return Future.failedFuture(new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no suspension with hook id '" + hookId + "'"));
+        }
+        Value payload;
+        try {
+            payload = payloadJson == null ? null : ValueCodec.parseJson(payloadJson);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new Refusal(Refusal.Reason.BAD_REQUEST, "the resume payload is not valid JSON: " + e.getMessage()));
+        }
+        return engine.resume(hookId, decision, payload).recover(e -> Future.failedFuture(
+                e instanceof IllegalArgumentException ? new Refusal(Refusal.Reason.BAD_REQUEST, e.getMessage()) : e));
+    }
+
+    /**
+     * Watches a trace: the handler gets an event for each node whose status changes, for each change
+     * of the trace's status, and a last {@code end} event when the trace ends (at once for a trace that
+     * ended already). Events are found by snapshotting the trace every {@value #WATCH_MILLIS} ms, so a
+     * node that starts and ends within one interval shows only its final status. Handlers run on an
+     * engine event loop and must not block.
+     *
+     * @return a watch to close when no more events are wanted
+     * @throws Refusal UNKNOWN_TRACE when this host knows nothing of the trace
+     */
+    public Watch watch(UUID id, Handler<TraceEvent> handler) {
+        Pipeline.Live l = live.get(id);
+        if (l == null) {
+            TraceView done = finished.get(id);
+            if (done == null) {
+                done = engine.recordedTrace(id).map(this::recorded).orElse(null);
+            }
+            if (done == null) {
+                throw new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no trace " + id);
+            }
+            TraceView d = done;
+            Watch w = new Watch(null, 0);
+            engine.vertx().runOnContext(v -> handler.handle(new TraceEvent(id, "end", null, d.status().label(), d.json())));
+            return w;
+        }
+        return new TraceWatcher(this, l, handler).start();
+    }
+
+    /** How often a watch snapshots its trace. */
+    public static final long WATCH_MILLIS = 50;
+
+    /** A subscription to a trace's events. Closing it twice is harmless. */
+    public static final class Watch implements AutoCloseable {
+        private final io.vertx.core.Vertx vertx;
+        volatile long timer;
+        volatile boolean closed;
+
+        Watch(io.vertx.core.Vertx vertx, long timer) {
+            this.vertx = vertx;
+            this.timer = timer;
+        }
+
+        /** Whether the watch was closed (by its owner, or because the trace ended). */
+        public boolean closed() {
+            return closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            if (vertx != null) {
+                vertx.cancelTimer(timer);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ recovery and shutdown
+
+    /**
+     * Resumes the unfinished traces the write-ahead log holds, each on the deployed version whose
+     * digest matches its start record (deploy the flows first). Traces of flows not deployed stay in
+     * the log for a later start.
+     *
+     * @return how many traces were resumed
+     */
+    public int recover() {
+        Map<String, Pipeline.Version> byDigest = new LinkedHashMap<>();
+        for (Pipeline p : pipelines.values()) {
+            for (Pipeline.Version v : p.versions) {
+                byDigest.put(v.flow.name() + "\n" + v.flow.digest(), v);
+            }
+        }
+        Map<UUID, Pipeline.Version> which = new LinkedHashMap<>();
+        List<TraceHandle> handles = engine.recover(start -> {
+            Pipeline.Version v = byDigest.get(start.pipeline() + "\n" + start.digest());
+            if (v != null) {
+                which.put(start.traceId(), v);
+            }
+            return v == null ? Optional.empty() : Optional.of(v.flow);
+        });
+        for (TraceHandle h : handles) {
+            Pipeline.Version v = which.get(h.traceId());
+            v.pipeline.adopt(v, h);
+        }
+        return handles.size();
+    }
+
+    /** Traces the log shows unfinished whose flow is not deployed (they wait for it). */
+    public int unrecoveredTraces() {
+        return engine.unfinishedTraces().size();
+    }
+
+    /**
+     * Stops accepting anything, closes every listener, and waits for running and queued traces to end
+     * (suspended ones are not waited for). Traces still running when the timeout passes are left as
+     * they are: their starts are durable, so the next start of the host resumes them from the
+     * write-ahead log.
+     *
+     * @return completes when every trace ended or the timeout passed ({@code true} when all ended)
+     */
+    public Future<Boolean> shutdown(long timeoutMillis) {
+        shuttingDown = true;
+        for (Pipeline p : pipelines.values()) {
+            synchronized (p) {
+                p.closeListeners();
+            }
+        }
+        Promise<Boolean> done = Promise.promise();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        io.vertx.core.Vertx vertx = engine.vertx();
+        vertx.setPeriodic(20, id -> {
+            // Suspended traces may wait for days; they are durable and resume after the restart.
+            java.util.Set<UUID> waiting = new java.util.HashSet<>(engine.suspensions().values());
+            boolean idle = waiting.containsAll(live.keySet()) && pipelines.values().stream().allMatch(p -> p.queued.get() == 0);
+            if (idle || System.nanoTime() >= deadline) {
+                vertx.cancelTimer(id);
+                done.tryComplete(idle);
+            }
+        });
+        return done.future();
+    }
+
+    /** Whether {@link #shutdown} was called. */
+    public boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Closes every listener at once (no drain). */
+    @Override
+    public void close() {
+        shuttingDown = true;
+        for (Pipeline p : pipelines.values()) {
+            synchronized (p) {
+                p.closeListeners();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ package-private plumbing
+
+    void traceAccepted(Pipeline.Live l) {
+        live.put(l.traceId, l);
+    }
+
+    void traceEnded(Pipeline.Live l, TraceReport report, Throwable failure) {
+        live.remove(l.traceId);
+        if (options.keepFinishedTraces() == 0) {
+            return;
+        }
+        TraceView v;
+        if (report != null) {
+            v = view(report, l.startedAt);
+        } else {
+            StringBuilder sb = new StringBuilder(160).append("{\"traceId\":\"").append(l.traceId).append("\",\"pipeline\":");
+            Values.appendJsonString(sb, l.pipeline.name);
+            sb.append(",\"status\":\"failed\",\"nodes\":[],\"result\":null,\"error\":");
+            Values.appendJsonString(sb, "the trace could not start: " + failure.getMessage());
+            sb.append('}');
+            v = new TraceView(l.traceId, l.pipeline.name, l.version.label, TraceStatus.FAILED, l.startedAt, sb.toString());
+        }
+        finished.put(v);
+    }
+
+    List<UUID> liveTraceIds(Pipeline p) {
+        List<UUID> out = new ArrayList<>();
+        for (Pipeline.Live l : live.values()) {
+            if (l.pipeline == p) {
+                out.add(l.traceId);
+            }
+        }
+        return out;
+    }
+
+    Engine engineRef() {
+        return engine;
+    }
+
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Builds a view from a report; runs on the trace's context, where the arena may be read. */
+    static TraceView view(TraceReport r, long startedAt) {
+        return new TraceView(r.traceId(), r.pipeline(), r.version(), r.status(), startedAt, r.toJson());
+    }
+
+    /** The JSON of one node's state, as the trace API and events show it. */
+    static String nodeJson(NodeReport n) {
+        StringBuilder sb = new StringBuilder(128).append("{\"id\":");
+        Values.appendJsonString(sb, n.id());
+        sb.append(",\"status\":\"").append(n.status().label()).append("\",\"port\":");
+        if (n.port() == null) {
+            sb.append("null");
+        } else {
+            Values.appendJsonString(sb, n.port());
+        }
+        sb.append(",\"output\":");
+        if (n.output() == null) {
+            sb.append("null");
+        } else {
+            Values.appendJson(sb, n.output());
+        }
+        sb.append(",\"micros\":").append(n.micros()).append('}');
+        return sb.toString();
+    }
+
+    /** Finished traces kept for the API: a bounded map, oldest dropped first. Thread-safe. */
+    private static final class FinishedTraces {
+        private final int capacity;
+        private final LinkedHashMap<UUID, TraceView> map;
+
+        FinishedTraces(int capacity) {
+            this.capacity = capacity;
+            this.map = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, false);
+        }
+
+        synchronized void put(TraceView v) {
+            if (capacity == 0) {
+                return;
+            }
+            map.put(v.traceId(), v);
+            if (map.size() > capacity) {
+                UUID oldest = map.keySet().iterator().next();
+                map.remove(oldest);
+            }
+        }
+
+        synchronized TraceView get(UUID id) {
+            return map.get(id);
+        }
+
+        synchronized List<TraceView> newestFirst() {
+            List<TraceView> out = new ArrayList<>(map.values());
+            java.util.Collections.reverse(out);
+            return out;
+        }
+    }
+
+    /** Makes and runs a watch over a live trace. */
+    private static final class TraceWatcher {
+        private final PipelineController controller;
+        private final Pipeline.Live live;
+        private final Handler<TraceEvent> handler;
+        private final Map<String, String> seen = new java.util.HashMap<>();
+        private String status = "";
+        private Watch watch;
+        private boolean polling;
+
+        TraceWatcher(PipelineController controller, Pipeline.Live live, Handler<TraceEvent> handler) {
+            this.controller = controller;
+            this.live = live;
+            this.handler = handler;
+        }
+
+        Watch start() {
+            io.vertx.core.Vertx vertx = controller.engine.vertx();
+            watch = new Watch(vertx, -1);
+            watch.timer = vertx.setPeriodic(1, WATCH_MILLIS, id -> poll());
+            live.handle.completion().onComplete(ar -> poll());
+            return watch;
+        }
+
+        private void poll() {
+            if (watch.closed || polling) {
+                return;
+            }
+            polling = true;
+            live.handle.report().onComplete(ar -> {
+                polling = false;
+                if (ar.failed() || watch.closed) {
+                    if (ar.failed()) {
+                        watch.close();
+                        handler.handle(new TraceEvent(live.traceId, "end", null, "failed",
+                                "{\"traceId\":\"" + live.traceId + "\",\"status\":\"failed\"}"));
+                    }
+                    return;
+                }
+                TraceReport r = ar.result();
+                for (NodeReport n : r.nodes()) {
+                    String key = n.status().label() + "/" + n.runs();
+                    if (!key.equals(seen.put(n.id(), key)) && n.status() != io.xerv.host.engine.NodeStatus.PENDING) {
+                        handler.handle(new TraceEvent(live.traceId, "node", n.id(), n.status().label(), nodeJson(n)));
+                    }
+                }
+                String s = r.status().label();
+                if (r.status().isFinal()) {
+                    watch.close();
+                    handler.handle(new TraceEvent(live.traceId, "end", null, s, r.toJson()));
+                } else if (!s.equals(status)) {
+                    status = s;
+                    handler.handle(new TraceEvent(live.traceId, "status", null, s,
+                            "{\"traceId\":\"" + live.traceId + "\",\"status\":\"" + s + "\"}"));
+                }
+            });
+        }
+    }
+}

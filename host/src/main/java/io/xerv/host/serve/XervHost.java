@@ -1,0 +1,221 @@
+package io.xerv.host.serve;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.xerv.host.engine.Engine;
+import io.xerv.host.engine.EngineConfig;
+import io.xerv.host.flow.FlowError;
+import io.xerv.host.flow.FlowException;
+import io.xerv.host.grpc.GrpcApi;
+import io.xerv.host.plugin.NodeRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One running {@code xerv serve} host: an engine over the data directory, the pipeline controller
+ * with the configured flows deployed, unfinished traces recovered, and the HTTP server listening.
+ *
+ * <p>The HTTP server runs one instance per event loop on the engine's own Vert.x, so a request and
+ * the traces it starts share threads without a second Vert.x. {@link #close()} shuts down gracefully.
+ * Thread-safe.
+ */
+public final class XervHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(XervHost.class);
+
+    private final ServeConfig config;
+    private final Engine engine;
+    private final PipelineController controller;
+    private final List<String> deployErrors;
+    private final int recovered;
+    private final String deployment;
+    private final int port;
+    private volatile boolean closed;
+
+    private XervHost(ServeConfig config, Engine engine, PipelineController controller, List<String> deployErrors,
+                     int recovered, String deployment, int port) {
+        this.config = config;
+        this.engine = engine;
+        this.controller = controller;
+        this.deployErrors = deployErrors;
+        this.recovered = recovered;
+        this.deployment = deployment;
+        this.port = port;
+    }
+
+    /**
+     * Starts a host: opens the data directory, deploys the configured flows (a flow that fails to
+     * deploy is reported in {@link #deployErrors()} and the rest still run), resumes unfinished
+     * traces, then listens. Blocks until the server listens; call it from a thread that may block.
+     *
+     * @throws Exception when the data directory cannot be opened or the port cannot be bound
+     */
+    public static XervHost start(ServeConfig config, NodeRegistry registry) throws Exception {
+        Files.createDirectories(config.dataDir());
+        Engine engine = Engine.start(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
+                .withEventLoops(config.eventLoops()).withDurability(config.durability()));
+        try {
+            ServeMetrics metrics = new ServeMetrics(engine);
+            PipelineController controller = new PipelineController(engine, metrics, new PipelineController.Options(
+                    config.secretLookup(), config.keepFinishedTraces(), Path.of("").toAbsolutePath()));
+            List<String> errors = new ArrayList<>();
+            for (Path f : flowFiles(config.flows(), errors)) {
+                try {
+                    controller.deploy(f);
+                } catch (FlowException e) {
+                    for (FlowError fe : e.errors()) {
+                        errors.add(fe.toString());
+                    }
+                } catch (Refusal | IOException e) {
+                    errors.add(f + ": " + e.getMessage());
+                }
+            }
+            int recovered = controller.recover();
+            HttpApi api = new HttpApi(controller, config);
+            GrpcApi grpc = new GrpcApi(controller, config.apiKeys());
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                    .setCompressionSupported(false).setTcpNoDelay(true);
+            if (config.tlsCert() != null) {
+                options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString()));
+            }
+            int[] bound = {config.port()};
+            String id = engine.vertx().deployVerticle(() -> new ServerVerticle(api, grpc, options, bound),
+                    new DeploymentOptions().setInstances(config.eventLoops())).await();
+            return new XervHost(config, engine, controller, List.copyOf(errors), recovered, id, bound[0]);
+        } catch (Exception | Error e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** The flow files to deploy: files as given, folders' {@code *.yaml} and {@code *.yml} files sorted. */
+    static List<Path> flowFiles(List<Path> paths, List<String> errors) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(f -> Files.isRegularFile(f) && (f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")))
+                            .sorted().forEach(out::add);
+                } catch (IOException e) {
+                    errors.add(p + ": cannot list the folder: " + e.getMessage());
+                }
+            } else if (Files.isRegularFile(p)) {
+                out.add(p);
+            } else {
+                errors.add(p + ": no such flow file or folder");
+            }
+        }
+        return out;
+    }
+
+    /** The port the server listens on (the bound one when the config asked for 0). */
+    public int port() {
+        return port;
+    }
+
+    /** The base URL of the server. */
+    public String url() {
+        String h = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        return (config.tlsCert() != null ? "https://" : "http://") + h + ":" + port;
+    }
+
+    /** The configuration it runs with. */
+    public ServeConfig config() {
+        return config;
+    }
+
+    /** The pipelines. */
+    public PipelineController controller() {
+        return controller;
+    }
+
+    /** The engine. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Problems of flows that did not deploy at start-up, each naming file, line and column. */
+    public List<String> deployErrors() {
+        return deployErrors;
+    }
+
+    /** How many unfinished traces were resumed at start-up. */
+    public int recoveredTraces() {
+        return recovered;
+    }
+
+    /**
+     * Shuts down gracefully: new requests and triggers are refused, running and queued traces get
+     * {@code shutdown_timeout_ms} to end (those still running stay in the write-ahead log and resume
+     * at the next start), the HTTP server closes, and the engine closes its log cleanly. Blocks.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            boolean all = controller.shutdown(config.shutdownTimeoutMs()).await();
+            if (!all) {
+                LOG.warn("shutdown: {} traces still running after {} ms; they resume at the next start",
+                        engine.liveTraces(), config.shutdownTimeoutMs());
+            }
+        } catch (Exception e) {
+            LOG.warn("shutdown: waiting for traces failed: {}", e.getMessage());
+        }
+        try {
+            engine.vertx().undeploy(deployment).await();
+        } catch (Exception e) {
+            LOG.warn("shutdown: the HTTP server did not close cleanly: {}", e.getMessage());
+        }
+        controller.close();
+        engine.close();
+    }
+
+    /** One HTTP server instance; Vert.x spreads the instances over its event loops on one port. */
+    private static final class ServerVerticle extends VerticleBase {
+        private final HttpApi api;
+        private final GrpcApi grpc;
+        private final HttpServerOptions options;
+        private final int[] bound;
+        private HttpServer server;
+
+        ServerVerticle(HttpApi api, GrpcApi grpc, HttpServerOptions options, int[] bound) {
+            this.api = api;
+            this.grpc = grpc;
+            this.options = options;
+            this.bound = bound;
+        }
+
+        @Override
+        public Future<?> start() {
+            Router router = api.router(vertx);
+            server = vertx.createHttpServer(options).requestHandler(grpc.requestHandler(vertx, api.requestHandler(router)));
+            return server.listen().onSuccess(s -> {
+                synchronized (bound) {
+                    bound[0] = s.actualPort();
+                }
+            });
+        }
+
+        @Override
+        public Future<?> stop() {
+            return server.shutdown(Duration.ofSeconds(5));
+        }
+    }
+}
