@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# HTTP load harness: the order flow behind its webhook in `xerv serve` against a bare Vert.x
+# responder (io.xerv.bench.http.BareResponder), in one run, with wrk.
+#
+#   bench/http/run.sh               build, then measure; the table goes to stdout and to
+#                                   bench/results/http-<time>.txt (with every raw wrk output)
+#
+# Method. wrk runs with one thread pinned to CPU 0, the server under test pinned to CPU 1 (taskset),
+# so the two never compete for a core; each JVM therefore sees one processor and runs one event loop.
+# Each server is warmed up with WARMUP seconds of load (the JIT compiles on the server's one core:
+# a short warm-up measures the compiler, not the server), then:
+#   1. max: wrk -t1 -c CONNECTIONS -d DURATION --latency, posting the order JSON (post.lua); the
+#      requests/s is the maximum the server answers with that many connections kept busy;
+#   2. half: the same server at half of the bare responder's maximum. wrk2 is not packaged, so the
+#      rate is fixed with wrk's Lua delay(): each connection waits DELAY_MS after every response, and
+#      C = rate * DELAY_MS / 1000 connections offer about the rate (a quarter less here: each cycle also
+#      includes the response time, and wrk's timers run late under load): a calibration run of CALIBRATE
+#      seconds measures the shortfall and the measured run scales C to match (at most doubling it).
+#      The achieved rate is reported beside the latencies, which are wrk's own distribution (p50,
+#      p99) from request sent to response read.
+# Servers: the bare responder; `xerv serve` with its default flows (the examples) and a fresh data
+# directory, durability fsync (the default); then `xerv serve` again with durability none.
+# POST /api/orders runs the order flow in sync mode (the reply carries the trace's result). Non-2xx
+# answers and socket errors are counted and shown. Last, the bare responder's maximum is measured
+# again: a shared machine's drift during the run shows as a ratio away from 1.00.
+#
+# Environment: SKIP_BUILD=1 skips the Maven build; DURATION (default 10), WARMUP (20), CALIBRATE (5), CONNECTIONS
+# (64), DELAY_MS (2), WRK_CPU (0), SERVER_CPU (1), PORT (18080), OUT (result file), PASSES (the
+# serve durabilities to measure, default "fsync none"; empty measures the bare responder only).
+set -euo pipefail
+source "$(dirname "$0")/../common.sh"
+
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-20}
+CALIBRATE=${CALIBRATE:-5}
+CONNECTIONS=${CONNECTIONS:-64}
+DELAY_MS=${DELAY_MS:-2}
+WRK_CPU=${WRK_CPU:-0}
+SERVER_CPU=${SERVER_CPU:-1}
+PORT=${PORT:-18080}
+PASSES=${PASSES-fsync none}
+LUA=bench/http/post.lua
+JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xms1g -Xmx1g)
+
+command -v wrk >/dev/null || { echo "run.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
+command -v taskset >/dev/null || { echo "run.sh: needs taskset (util-linux)" >&2; exit 1; }
+
+mkdir -p bench/results
+out="${OUT:-bench/results/http-$(date -u +%Y%m%dT%H%MZ).txt}"
+tmp=$(mktemp -d /tmp/xerv-http-bench.XXXXXX)
+server_pid=""
+
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "run.sh: the server did not stop within 10 s of SIGTERM; killed" >&2
+      kill -9 "$server_pid" 2>/dev/null || true
+    fi
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+cleanup() {
+  stop_server
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# Waits until POST $1 answers 200 (at most 120 s: the first `xerv serve` may recover or compile).
+await_ready() {
+  for _ in $(seq 1 1200); do
+    if [[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+        --data '{"id":"warm","risk_score":0.1}' "$1" 2>/dev/null)" == 200 ]]; then
+      return 0
+    fi
+    kill -0 "$server_pid" 2>/dev/null || { echo "run.sh: the server exited; its output:" >&2; cat "$tmp/server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "run.sh: $1 did not answer 200 within 120 s" >&2
+  exit 1
+}
+
+# wrk's latency ("1.23ms", "456.00us", "1.02s") in milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+    printf "%.3f", n }'
+}
+
+# One wrk run: NAME URL CONNECTIONS [DELAY_MS]. Keeps the raw output; sets RPS P50 P99 ERRS.
+run_wrk() {
+  local name=$1 url=$2 conns=$3 delay=${4:-0}
+  local raw="$tmp/$name.wrk"
+  WRK_DELAY_MS=$delay taskset -c "$WRK_CPU" wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 10s --latency -s "$LUA" "$url" > "$raw"
+  { echo "## $name: wrk -t1 -c$conns -d${DURATION}s --latency -s $LUA $url (WRK_DELAY_MS=$delay)"; cat "$raw"; echo; } >> "$tmp/raw.txt"
+  RPS=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$raw")
+  P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$raw")")
+  P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$raw")")
+  local non2xx sock
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$raw")
+  sock=$(awk '/Socket errors:/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$raw")
+  ERRS=$(( ${non2xx:-0} + ${sock:-0} ))
+}
+
+warm() {
+  WRK_DELAY_MS=0 taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$LUA" "$1" > /dev/null
+}
+
+rows=()
+BARE_RPS=0
+# NAME URL: warm up, max, then half of the bare responder's max.
+measure() {
+  local name=$1 url=$2
+  warm "$url"
+  run_wrk "$name-max" "$url" "$CONNECTIONS"
+  local max_rps=$RPS max_p50=$P50 max_p99=$P99 max_errs=$ERRS
+  if [[ "$BARE_RPS" == 0 ]]; then BARE_RPS=$max_rps; fi
+  local target=$(( BARE_RPS / 2 ))
+  # wrk's timers and each response's time make C connections offer less than C * 1000 / DELAY_MS:
+  # one calibration run measures by how much, and the measured run scales the connections to match.
+  local conns=$(( (target * DELAY_MS + 999) / 1000 ))
+  local saved=$DURATION
+  DURATION=$CALIBRATE
+  run_wrk "$name-calibrate" "$url" "$conns" "$DELAY_MS"
+  DURATION=$saved
+  # At most doubled: a server that cannot reach the target saturates either way, and thousands of
+  # connections would only measure wrk's timeouts.
+  if [[ "${RPS:-0}" -gt 0 ]]; then
+    local scaled=$(( (conns * target + RPS - 1) / RPS ))
+    conns=$(( scaled < 2 * conns ? scaled : 2 * conns ))
+  fi
+  run_wrk "$name-half" "$url" "$conns" "$DELAY_MS"
+  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s (%s conns) | %s | %s | %s |' "$name" "$max_rps" \
+    "$(awk -v a="$max_rps" -v b="$BARE_RPS" 'BEGIN {printf "%.2f", a / b}')" "$max_p50" "$max_p99" "$max_errs" \
+    "$target" "$RPS" "$conns" "$P50" "$P99" "$ERRS")")
+}
+
+{
+  echo "# $(date -u) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo ' with uncommitted changes')"
+  echo "# wrk on CPU $WRK_CPU, server on CPU $SERVER_CPU; max: $CONNECTIONS connections, ${DURATION}s after ${WARMUP}s warm-up; half: delay ${DELAY_MS} ms per connection, ${CALIBRATE}s calibration"
+} > "$tmp/head.txt"
+cat "$tmp/head.txt"
+
+# 1. The bare responder.
+taskset -c "$SERVER_CPU" "${JAVA[@]}" -cp 'bench/target/xerv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' \
+  io.xerv.bench.http.BareResponder "$PORT" > "$tmp/server.log" 2>&1 &
+server_pid=$!
+await_ready "http://127.0.0.1:$PORT/api/orders"
+measure bare "http://127.0.0.1:$PORT/api/orders"
+stop_server
+echo "bare responder: $BARE_RPS req/s"
+
+# 2. xerv serve, durability fsync then none; a fresh data directory each time.
+for durability in $PASSES; do
+  XERV_JAVA_OPTS="-Xms1g -Xmx1g" taskset -c "$SERVER_CPU" ./xerv serve --data-dir "$tmp/data-$durability" \
+    --port "$PORT" --durability "$durability" > "$tmp/server.log" 2>&1 &
+  server_pid=$!
+  await_ready "http://127.0.0.1:$PORT/api/orders"
+  echo "xerv serve ($durability) answers: $(curl -s -X POST -H 'Content-Type: application/json' \
+    --data '{"id":"o-1","amount":120.5,"risk_score":0.93}' "http://127.0.0.1:$PORT/api/orders")"
+  measure "serve-$durability" "http://127.0.0.1:$PORT/api/orders"
+  stop_server
+done
+
+# 3. The bare responder again, max only: how much the machine drifted during the run.
+if [[ -n "$PASSES" ]]; then
+  taskset -c "$SERVER_CPU" "${JAVA[@]}" -cp 'bench/target/xerv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' \
+    io.xerv.bench.http.BareResponder "$PORT" > "$tmp/server.log" 2>&1 &
+  server_pid=$!
+  await_ready "http://127.0.0.1:$PORT/api/orders"
+  warm "http://127.0.0.1:$PORT/api/orders"
+  run_wrk "bare-again-max" "http://127.0.0.1:$PORT/api/orders" "$CONNECTIONS"
+  stop_server
+  rows+=("$(printf '| bare, again at the end | %s | %s | %s | %s | %s | - | - | - | - | - |' "$RPS" \
+    "$(awk -v a="$RPS" -v b="$BARE_RPS" 'BEGIN {printf "%.2f", a / b}')" "$P50" "$P99" "$ERRS")")
+fi
+
+{
+  cat "$tmp/head.txt"
+  echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| server | max req/s | ratio to bare | max p50 ms | max p99 ms | max errors | half-load target req/s | half-load achieved req/s | half p50 ms | half p99 ms | half errors |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "# raw wrk output"
+  cat "$tmp/raw.txt"
+} > "$out"
+sed -n '/^| server/,/^$/p' "$out"
+echo "results: $out"
