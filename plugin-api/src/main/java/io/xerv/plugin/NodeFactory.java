@@ -56,6 +56,18 @@ public interface NodeFactory {
     }
 
     /**
+     * Whether nodes of this type are pure: a run reads only its context (inputs, config, clock, random)
+     * and writes only its output and the trace's log, so running it again after a crash changes nothing
+     * outside the trace. The engine runs a pure node without first waiting for its start to reach the
+     * write-ahead log; every other node runs only once its start is durable, so that after a crash its
+     * next run sees a higher {@link NodeContext#attempt()}. The default, {@code false}, is always safe.
+     */
+    @Experimental
+    default boolean pure() {
+        return false;
+    }
+
+    /**
      * Checks a node's configuration. Selectors ({@code ${...}}) appear here as the strings the flow
      * wrote, since their values exist only when a trace runs.
      *

@@ -234,6 +234,12 @@ final class HttpNode extends StdNode {
      */
     static final class Factory extends StdFactory {
 
+        /** An outbound call is a side effect: the engine waits for its start to be durable. */
+        @Override
+        public boolean pure() {
+            return false;
+        }
+
         /** Upper bound for opening a connection; each request's {@code timeout_ms} bounds it further. */
         private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 

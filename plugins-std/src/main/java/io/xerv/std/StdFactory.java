@@ -23,6 +23,12 @@ abstract class StdFactory implements NodeFactory {
      */
     abstract Node build(ConfigCheck check);
 
+    /** Std nodes only read their context and write their output, except those that say otherwise. */
+    @Override
+    public boolean pure() {
+        return true;
+    }
+
     @Override
     public final List<ConfigError> validate(Value config) {
         ConfigCheck check = new ConfigCheck(config);

@@ -113,6 +113,12 @@ final class WaitNode extends StdNode {
     /** Creates {@code std::wait} nodes. Stateless; thread-safe. */
     static final class Factory extends StdFactory {
 
+        /** A suspension hands a hook to the outside world: its start is made durable first. */
+        @Override
+        public boolean pure() {
+            return false;
+        }
+
         @Override
         public String type() {
             return TYPE;

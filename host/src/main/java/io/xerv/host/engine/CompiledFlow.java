@@ -118,6 +118,8 @@ public final class CompiledFlow {
         NodeFactory factory;
         Node node;
         Execution execution;
+        /** The factory declared its nodes pure: they run without waiting for their start to be durable. */
+        boolean pure;
         Readiness readiness;
         ConfigTemplate config;
         long timeoutMs;

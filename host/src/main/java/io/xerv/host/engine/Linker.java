@@ -77,6 +77,7 @@ public final class Linker {
                 continue;
             }
             n.execution = n.factory.execution();
+            n.pure = n.factory.pure();
             n.readiness = n.node.readiness();
             n.config = ConfigTemplate.compile(nd.config());
             n.timeoutMs = nd.timeoutMs() == null ? 0 : nd.timeoutMs();

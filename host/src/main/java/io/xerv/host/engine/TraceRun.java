@@ -322,13 +322,14 @@ final class TraceRun {
         long startMillis = replay != null ? replay.startMillis(key, engine.clock.getAsLong()) : engine.clock.getAsLong();
         int gen = f.gen[i];
         int att = attempt;
-        if (!engine.waitsForLog || replay != null) {
+        if (!engine.waitsForLog || replay != null || n.pure) {
+            // A pure node may run again after a crash without harm: its start needs no durable wait.
             append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), forcible(), Engine.IGNORE);
             run(f, i, att, resumption, key, startMillis);
             return;
         }
-        // The node runs once its start is durable, so after a crash its next run knows its attempt.
-        // That also makes every record before it durable: its inputs' NodeDone records.
+        // Any other node runs once its start is durable, so after a crash its next run knows its
+        // attempt. That also makes every record before it durable: its inputs' NodeDone records.
         running++;
         append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), forcible(),
                 (lsn, err) -> context.runOnContext(v -> {
