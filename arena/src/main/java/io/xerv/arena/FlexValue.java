@@ -132,15 +132,23 @@ public final class FlexValue implements Value {
 
     @Override
     public int size() {
-        if (ref.isMap() || ref.isVector()) {
+        if (ref.isMap() || isList()) {
             return ref.asVector().size();
         }
         return 0;
     }
 
+    /**
+     * Untyped and typed vectors are lists. Fixed-size typed vectors (2–4 elements, which no Xerv writer
+     * produces) read as empty lists: the FlexBuffers Java reader does not decode them.
+     */
+    private boolean isList() {
+        return ref.isVector() || ref.isTypedVector();
+    }
+
     @Override
     public Value get(int index) {
-        if (ref.isMap() || !ref.isVector()) {
+        if (ref.isMap() || !isList()) {
             return null;
         }
         FlexBuffers.Vector v = ref.asVector();

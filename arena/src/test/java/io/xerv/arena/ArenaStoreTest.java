@@ -50,6 +50,29 @@ class ArenaStoreTest {
     }
 
     @Test
+    void typedVectorsAndBytesFromAnotherWriterAreReadAsListsAndBytes() {
+        com.google.flatbuffers.FlexBuffersBuilder b = new com.google.flatbuffers.FlexBuffersBuilder(128);
+        int map = b.startMap();
+        int typed = b.startVector();
+        b.putInt(7);
+        b.putInt(8);
+        b.endVector("typed", typed, true, false);
+        b.putBlob("blob", new byte[] {1, 2, 3});
+        b.endMap(null, map);
+        java.nio.ByteBuffer bytes = b.finish();
+        try (ArenaStore s = store(ArenaStore.Config.DEFAULT)) {
+            Arena a = s.create(UUID.randomUUID(), block());
+            FlexValue v = a.value(a.append(ArenaLayout.KIND_VALUE, 0, bytes));
+            assertThat(v.get("typed").type()).isEqualTo(ValueType.LIST);
+            assertThat(v.get("typed").size()).isEqualTo(2);
+            assertThat(v.get("typed").get(1).asLong()).isEqualTo(8);
+            java.nio.ByteBuffer blob = v.get("blob").asBytes();
+            assertThat(blob.remaining()).isEqualTo(3);
+            assertThat(blob.get(2)).isEqualTo((byte) 3);
+        }
+    }
+
+    @Test
     void nullFieldIsNotTheSameAsMissingField() {
         FlexValue v = ValueCodec.parseJson("{\"x\":null}");
         assertThat(v.get("x")).isNotNull();
