@@ -108,6 +108,25 @@ public final class CompiledFlow {
         return t;
     }
 
+    /**
+     * Releases what the flow's nodes hold (a JS node's contexts, a WASM node's instances): closes every
+     * node that is {@link AutoCloseable}. Call it once no trace of this flow runs any more; a failure to
+     * close one node does not stop the others and is returned as a message.
+     */
+    public java.util.List<String> close() {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        for (CNode n : nodes) {
+            if (n.node instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    problems.add("node '" + n.id + "': " + e);
+                }
+            }
+        }
+        return problems;
+    }
+
     /** A linked node. Fields are set by the linker and never change afterwards. */
     static final class CNode {
         String id;
