@@ -28,7 +28,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 /**
  * The module rules of DESIGN.md ("Modules and what each may see") and the stability rules of the
  * plugin contract (STYLE.md, "Stability is marked and checked"), over every {@code io.xerv} class on
- * the host's class path: plugin-api, arena, plugins-std and host. Test classes are left out.
+ * the host's class path: plugin-api, arena, plugins-std, the bridges and host. Test classes are left out.
  */
 @AnalyzeClasses(packages = "io.xerv", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -69,6 +69,18 @@ class ArchitectureTest {
             .that().resideInAPackage("io.xerv.arena..")
             .should().dependOnClassesThat().resideInAnyPackage("io.xerv.host..", "io.xerv.std..")
             .because("no arrow runs upward");
+
+    @ArchTest
+    static final ArchRule theWasmBridgeSeesOnlyThePluginApiAndTheArena = noClasses()
+            .that().resideInAPackage("io.xerv.wasm..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.xerv.std..", "io.xerv.wal..", "io.xerv.js..")
+            .because("wasm-bridge -> plugin-api, arena");
+
+    @ArchTest
+    static final ArchRule theJsBridgeSeesOnlyThePluginApiAndTheArena = noClasses()
+            .that().resideInAPackage("io.xerv.js..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.xerv.std..", "io.xerv.wal..", "io.xerv.wasm..")
+            .because("js-bridge -> plugin-api, arena");
 
     @ArchTest
     static final ArchRule onlyTheHostSeesTheHost = noClasses()
