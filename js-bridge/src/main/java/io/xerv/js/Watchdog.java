@@ -3,12 +3,21 @@ package io.xerv.js;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
+
+import javax.management.Notification;
 import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -42,8 +51,12 @@ final class Watchdog {
 
     private volatile long lastHeapStop = System.nanoTime() - HEAP_GRACE_NANOS;
 
-    /** Calls in flight and the {@link System#nanoTime} by which each must end. */
-    private final Map<GuestContext, Long> running = new ConcurrentHashMap<>();
+    /** {@link System#nanoTime} when the JVM's uptime was 0, to place collections on the same clock. */
+    private static final long UPTIME_ZERO_NANOS =
+            System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ManagementFactory.getRuntimeMXBean().getUptime());
+
+    /** Calls in flight. */
+    private final Map<GuestContext, Call> running = new ConcurrentHashMap<>();
 
     private Watchdog() {
         Thread t = new Thread(this::watch, "xerv-js-watchdog");
@@ -54,7 +67,8 @@ final class Watchdog {
 
     /** Starts timing a call: once {@code millis} have passed, the context is cancelled. */
     void arm(GuestContext context, long millis) {
-        running.put(context, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis));
+        long now = System.nanoTime();
+        running.put(context, new Call(now, now + TimeUnit.MILLISECONDS.toNanos(millis)));
     }
 
     /** Ends timing a call. */
@@ -69,24 +83,12 @@ final class Watchdog {
                 continue;
             }
             long now = System.nanoTime();
-            running.forEach((context, deadline) -> {
-                if (now - deadline >= 0 && running.remove(context, deadline)) {
+            running.forEach((context, call) -> {
+                if (now - call.deadlineNanos() >= 0 && running.remove(context, call)) {
                     stop(context, GuestContext.Stop.TIME);
                 }
             });
         }
-    }
-
-    /** True when the most recent collection of some heap pool still left it above its threshold. */
-    private static boolean stillAbove() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()
-                    && pool.getCollectionUsageThreshold() > 0 && pool.getCollectionUsage() != null
-                    && pool.getCollectionUsage().getUsed() >= pool.getCollectionUsageThreshold()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void stop(GuestContext context, GuestContext.Stop why) {
@@ -98,31 +100,69 @@ final class Watchdog {
     }
 
     private void watchHeap() {
-        boolean watching = false;
+        long max = Runtime.getRuntime().maxMemory();
+        Set<String> heapPools = new HashSet<>();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            long max = pool.getUsage().getMax();
-            if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported() && max > 0) {
-                long threshold = (long) (max * HEAP_FRACTION);
-                if (pool.getCollectionUsageThreshold() == 0 || pool.getCollectionUsageThreshold() > threshold) {
-                    pool.setCollectionUsageThreshold(threshold);
-                }
-                watching = true;
+            if (pool.getType() == MemoryType.HEAP) {
+                heapPools.add(pool.getName());
             }
         }
-        if (!watching || !(ManagementFactory.getMemoryMXBean() instanceof NotificationEmitter emitter)) {
+        boolean watching = false;
+        if (max > 0 && max != Long.MAX_VALUE && !heapPools.isEmpty()) {
+            long threshold = (long) (max * HEAP_FRACTION);
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    emitter.addNotificationListener((n, handback) -> afterCollection(n, heapPools, threshold), null, null);
+                    watching = true;
+                }
+            }
+        }
+        if (!watching) {
             LOG.warn("this JVM reports no heap usage after collections: a JS node that allocates without bound "
                     + "can exhaust the host's heap");
+        }
+    }
+
+    /**
+     * After a collection that left the heap above the threshold, stops the calls that were already
+     * running when it began: notifications arrive late, and a call that started after the collection
+     * did not fill the heap it saw.
+     */
+    private void afterCollection(Notification n, Set<String> heapPools, long threshold) {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType()) || running.isEmpty()
+                || System.nanoTime() - lastHeapStop < HEAP_GRACE_NANOS) {
             return;
         }
-        emitter.addNotificationListener((n, handback) -> {
-            if (!MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED.equals(n.getType()) || running.isEmpty()
-                    || System.nanoTime() - lastHeapStop < HEAP_GRACE_NANOS || !stillAbove()) {
-                return;
+        GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+        long used = 0;
+        for (Map.Entry<String, MemoryUsage> e : info.getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(e.getKey())) {
+                used += e.getValue().getUsed();
             }
-            lastHeapStop = System.nanoTime();
-            LOG.warn("heap nearly full after a collection; stopping {} running JS call(s)", running.size());
-            Thread.ofPlatform().daemon().name("xerv-js-heap-stop").start(
-                    () -> running.keySet().forEach(g -> stop(g, GuestContext.Stop.HEAP)));
-        }, null, null);
+        }
+        if (used < threshold) {
+            return;
+        }
+        long gcStart = UPTIME_ZERO_NANOS + TimeUnit.MILLISECONDS.toNanos(info.getStartTime());
+        Map<GuestContext, Call> victims = new HashMap<>();
+        running.forEach((g, call) -> {
+            if (call.startNanos() - gcStart < 0) {
+                victims.put(g, call);
+            }
+        });
+        if (victims.isEmpty()) {
+            return;
+        }
+        lastHeapStop = System.nanoTime();
+        LOG.warn("heap nearly full after a collection; stopping {} running JS call(s)", victims.size());
+        Thread.ofPlatform().daemon().name("xerv-js-heap-stop").start(() -> victims.forEach((g, call) -> {
+            if (call.equals(running.get(g))) {
+                stop(g, GuestContext.Stop.HEAP);
+            }
+        }));
+    }
+
+    /** One call in flight: when it started and by when it must end ({@link System#nanoTime}). */
+    private record Call(long startNanos, long deadlineNanos) {
     }
 }
