@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.xerv.host.engine.TraceReport;
 import io.xerv.host.engine.TraceStatus;
 import io.xerv.host.flow.FlowError;
 import io.xerv.host.flow.FlowException;
@@ -154,7 +155,14 @@ public final class HttpApi {
         } else {
             json = EMPTY_OBJECT;
         }
-        controller.submit(w.pipeline, w.triggerId, json).onComplete(ar -> {
+        byte[] flex;
+        try {
+            flex = PipelineController.encode(json);
+        } catch (Refusal r) {
+            fail(res, r);
+            return;
+        }
+        controller.submitEncoded(w.pipeline, w.triggerId, flex).onComplete(ar -> {
             if (ar.failed()) {
                 fail(res, ar.cause());
                 return;
@@ -178,7 +186,7 @@ public final class HttpApi {
     private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     /** {@code {"traceId", "status", "result"}} plus {@code error} or {@code suspended} when present. */
-    static String syncAnswer(io.xerv.host.engine.TraceReport r) {
+    static String syncAnswer(TraceReport r) {
         StringBuilder sb = new StringBuilder(128).append("{\"traceId\":\"").append(r.traceId())
                 .append("\",\"status\":\"").append(r.status().label()).append("\",\"result\":");
         if (r.result() == null) {
@@ -223,11 +231,11 @@ public final class HttpApi {
             controller.list().forEach(p -> a.add(pipelineJson(p)));
             json(ctx, 200, new JsonObject().put("pipelines", a));
         });
-        api(r, HttpMethod.POST, "/pipelines", "pipeline:write", ctx -> deploy(ctx, null));
-        api(r, HttpMethod.POST, "/pipelines/validate", "pipeline:read", this::validate);
+        apiBlocking(r, HttpMethod.POST, "/pipelines", "pipeline:write", ctx -> deploy(ctx, null));
+        apiBlocking(r, HttpMethod.POST, "/pipelines/validate", "pipeline:read", this::validate);
         api(r, HttpMethod.GET, "/pipelines/:name", "pipeline:read", ctx ->
                 json(ctx, 200, pipelineJson(controller.get(name(ctx)).orElseThrow(() -> unknown(ctx)))));
-        api(r, HttpMethod.PUT, "/pipelines/:name", "pipeline:write", ctx -> deploy(ctx, name(ctx)));
+        apiBlocking(r, HttpMethod.PUT, "/pipelines/:name", "pipeline:write", ctx -> deploy(ctx, name(ctx)));
         api(r, HttpMethod.DELETE, "/pipelines/:name", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.delete(name(ctx)))));
         api(r, HttpMethod.POST, "/pipelines/:name/start", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.start(name(ctx)))));
         api(r, HttpMethod.POST, "/pipelines/:name/pause", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.pause(name(ctx)))));
@@ -291,7 +299,19 @@ public final class HttpApi {
     }
 
     private void api(Router r, HttpMethod method, String path, String scope, Handler<RoutingContext> h) {
-        r.route(method, API + path).handler(ctx -> {
+        r.route(method, API + path).handler(guarded(scope, h));
+    }
+
+    /**
+     * As {@link #api}, for handlers that may block: deploying and validating create nodes, and a WASM
+     * module compiles or a JS engine starts on the way. They run on a worker thread, not an event loop.
+     */
+    private void apiBlocking(Router r, HttpMethod method, String path, String scope, Handler<RoutingContext> h) {
+        r.route(method, API + path).blockingHandler(guarded(scope, h), false);
+    }
+
+    private Handler<RoutingContext> guarded(String scope, Handler<RoutingContext> h) {
+        return ctx -> {
             String why = authorize(ctx, scope);
             if (why != null) {
                 return;
@@ -301,7 +321,7 @@ public final class HttpApi {
             } catch (RuntimeException e) {
                 fail(ctx.response(), e);
             }
-        });
+        };
     }
 
     /** Checks the request's API key; answers 401/403 itself and returns non-null when refused. */

@@ -158,7 +158,20 @@ final class Pipeline {
     }
 
     private void retireIdle() {
-        versions.removeIf(v -> v != current && v.running.get() == 0);
+        versions.removeIf(v -> {
+            if (v != current && v.running.get() == 0) {
+                release(v);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Closes what a retired version's nodes hold (JS contexts, WASM instances). */
+    private void release(Version v) {
+        for (String problem : v.flow.close()) {
+            LOG.warn("pipeline {} version {}: closing {}", name, v.label, problem);
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -486,8 +499,8 @@ final class Pipeline {
         live.version.running.decrementAndGet();
         running.decrementAndGet();
         dispatch();
-        if (live.version != current && live.version.running.get() == 0) {
-            versions.remove(live.version);
+        if (live.version != current && live.version.running.get() == 0 && versions.remove(live.version)) {
+            release(live.version);
         }
         if (state == PipelineState.DRAINING) {
             synchronized (this) {

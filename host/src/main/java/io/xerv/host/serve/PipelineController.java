@@ -19,6 +19,8 @@ import io.xerv.host.trigger.TriggerListeners;
 import io.xerv.plugin.Value;
 import io.xerv.plugin.Values;
 import io.xerv.wal.WalRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,6 +60,8 @@ import java.util.function.Function;
  * lock-free (atomic counters and a JCTools queue) and never blocks the calling event loop.
  */
 public final class PipelineController implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineController.class);
 
     /**
      * How a controller is set up.
@@ -438,13 +442,39 @@ public final class PipelineController implements AutoCloseable {
         }
         byte[] flex;
         try {
-            ByteBuffer b = ValueCodec.encodeJson(json);
-            flex = new byte[b.remaining()];
-            b.get(flex);
-        } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new Refusal(Refusal.Reason.BAD_REQUEST, "the payload is not valid JSON: " + e.getMessage()));
+            flex = encode(json);
+        } catch (Refusal r) {
+            return Future.failedFuture(r);
         }
         return p.submit(triggerId, flex);
+    }
+
+    /**
+     * As {@link #submit}, with the payload encoded already by {@link #encode} (a webhook keeps the
+     * encoding to recognise its payload in the trace's result).
+     */
+    Future<Accepted> submitEncoded(String pipeline, String triggerId, byte[] flex) {
+        Pipeline p = pipelines.get(pipeline);
+        if (p == null) {
+            return Future.failedFuture(new Refusal(Refusal.Reason.UNKNOWN_PIPELINE, "no pipeline named '" + pipeline + "'"));
+        }
+        return p.submit(triggerId, flex);
+    }
+
+    /**
+     * A payload's JSON text as the FlexBuffers bytes a trace starts from.
+     *
+     * @throws Refusal BAD_REQUEST for malformed JSON
+     */
+    static byte[] encode(byte[] json) {
+        try {
+            ByteBuffer b = ValueCodec.encodeJson(json);
+            byte[] flex = new byte[b.remaining()];
+            b.get(flex);
+            return flex;
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(Refusal.Reason.BAD_REQUEST, "the payload is not valid JSON: " + e.getMessage());
+        }
     }
 
     /**
@@ -488,8 +518,8 @@ public final class PipelineController implements AutoCloseable {
             Values.appendJsonString(sb, error);
         }
         sb.append(",\"recorded\":true}");
-        return new TraceView(log.traceId(), pipeline, s == null ? "" : s.version(), status, s == null ? 0 : s.timeMillis(),
-                sb.toString());
+        return TraceView.rendered(log.traceId(), pipeline, s == null ? "" : s.version(), status,
+                s == null ? 0 : s.timeMillis(), sb.toString());
     }
 
     /**
@@ -688,18 +718,44 @@ public final class PipelineController implements AutoCloseable {
             }
         }
         Promise<Boolean> done = Promise.promise();
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         io.vertx.core.Vertx vertx = engine.vertx();
-        vertx.setPeriodic(20, id -> {
-            // Suspended traces may wait for days; they are durable and resume after the restart.
-            java.util.Set<UUID> waiting = new java.util.HashSet<>(engine.suspensions().values());
-            boolean idle = waiting.containsAll(live.keySet()) && pipelines.values().stream().allMatch(p -> p.queued.get() == 0);
-            if (idle || System.nanoTime() >= deadline) {
-                vertx.cancelTimer(id);
-                done.tryComplete(idle);
+        // The deadline has a timer of its own: whatever the check below does, the future completes in time.
+        long deadline = vertx.setTimer(Math.max(1, timeoutMillis), id -> done.tryComplete(false));
+        long poll = vertx.setPeriodic(1, 20, id -> {
+            boolean idle;
+            try {
+                idle = idle();
+            } catch (RuntimeException e) {
+                LOG.warn("shutdown: cannot count the running traces: {}", e.toString());
+                return;
+            }
+            if (idle) {
+                done.tryComplete(true);
             }
         });
-        return done.future();
+        Future<Boolean> f = done.future();
+        f.onComplete(ar -> {
+            vertx.cancelTimer(poll);
+            vertx.cancelTimer(deadline);
+        });
+        return f;
+    }
+
+    /**
+     * Whether nothing runs or waits in a queue. Suspended traces may wait for days: they are durable and
+     * resume after the restart, so they do not count.
+     */
+    private boolean idle() {
+        for (Pipeline p : pipelines.values()) {
+            if (p.queued.get() > 0) {
+                return false;
+            }
+        }
+        if (live.isEmpty()) {
+            return true;
+        }
+        java.util.Set<UUID> waiting = new java.util.HashSet<>(engine.suspensions().values());
+        return waiting.containsAll(live.keySet());
     }
 
     /** Whether {@link #shutdown} was called. */
@@ -731,14 +787,15 @@ public final class PipelineController implements AutoCloseable {
         }
         TraceView v;
         if (report != null) {
-            v = view(report, l.startedAt);
+            // Only the values are copied here (the arena is reused once freed); the JSON waits for a client.
+            v = TraceView.of(detach(report), l.startedAt);
         } else {
             StringBuilder sb = new StringBuilder(160).append("{\"traceId\":\"").append(l.traceId).append("\",\"pipeline\":");
             Values.appendJsonString(sb, l.pipeline.name);
             sb.append(",\"status\":\"failed\",\"nodes\":[],\"result\":null,\"error\":");
             Values.appendJsonString(sb, "the trace could not start: " + failure.getMessage());
             sb.append('}');
-            v = new TraceView(l.traceId, l.pipeline.name, l.version.label, TraceStatus.FAILED, l.startedAt, sb.toString());
+            v = TraceView.rendered(l.traceId, l.pipeline.name, l.version.label, TraceStatus.FAILED, l.startedAt, sb.toString());
         }
         finished.put(v);
     }
@@ -761,9 +818,49 @@ public final class PipelineController implements AutoCloseable {
         return shuttingDown;
     }
 
-    /** Builds a view from a report; runs on the trace's context, where the arena may be read. */
+    /**
+     * Renders a live trace's snapshot; runs on the trace's context, where its arena may be read (a
+     * running trace's arena may still move to a larger file, so its values are read right away).
+     */
     static TraceView view(TraceReport r, long startedAt) {
-        return new TraceView(r.traceId(), r.pipeline(), r.version(), r.status(), startedAt, r.toJson());
+        return TraceView.rendered(r.traceId(), r.pipeline(), r.version(), r.status(), startedAt, r.toJson());
+    }
+
+    /**
+     * The report with every value copied out of the trace's arena, so that it stays readable after the
+     * arena is freed and its slot reused. Runs on the trace's context. A value stored as an arena entry
+     * is copied as its bytes, once however many nodes passed it on; any other value (a field of an
+     * entry, a map built by the engine) is encoded anew.
+     */
+    TraceReport detach(TraceReport r) {
+        io.xerv.arena.Arena arena = engine.arenas().find(r.traceId()).orElse(null);
+        Map<io.xerv.arena.RelPtr, Value> copies = new java.util.HashMap<>(4);
+        List<NodeReport> nodes = new ArrayList<>(r.nodes().size());
+        for (NodeReport n : r.nodes()) {
+            nodes.add(n.output() == null ? n : new NodeReport(n.id(), n.type(), n.status(), n.port(),
+                    heapCopy(n.output(), arena, copies), n.micros(), n.runs(), n.attempts(), n.error(), n.logs()));
+        }
+        Value result = r.result() == null ? null : heapCopy(r.result(), arena, copies);
+        return new TraceReport(r.traceId(), r.pipeline(), r.version(), r.trigger(), r.status(), nodes, result, r.error(),
+                r.suspendedHooks(), r.micros());
+    }
+
+    private static Value heapCopy(Value v, io.xerv.arena.Arena arena, Map<io.xerv.arena.RelPtr, Value> copies) {
+        if (v.isNull()) {
+            return Values.NULL;
+        }
+        if (arena != null && v instanceof io.xerv.arena.FlexValue f && f.ptr() != null) {
+            Value c = copies.get(f.ptr());
+            if (c == null) {
+                ByteBuffer b = arena.payload(f.ptr());
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                c = io.xerv.arena.FlexValue.of(bytes);
+                copies.put(f.ptr(), c);
+            }
+            return c;
+        }
+        return ValueCodec.toHeap(v);
     }
 
     /** The JSON of one node's state, as the trace API and events show it. */

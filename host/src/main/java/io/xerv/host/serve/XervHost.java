@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +37,11 @@ import java.util.stream.Stream;
 public final class XervHost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(XervHost.class);
+
+    /** How long open connections get to finish their requests once the traces have ended. */
+    private static final long SERVER_CLOSE_MS = 5_000;
+    /** Slack on top of a wait that an event-loop timer should end, for when no event loop runs it. */
+    private static final long CLOSE_GRACE_MS = 1_000;
 
     private final ServeConfig config;
     private final Engine engine;
@@ -169,19 +176,25 @@ public final class XervHost implements AutoCloseable {
             return;
         }
         closed = true;
+        long timeout = config.shutdownTimeoutMs();
         try {
-            boolean all = controller.shutdown(config.shutdownTimeoutMs()).await();
+            // Bounded here too, on the calling thread: the wait must end even when no event loop can
+            // run the controller's timers.
+            boolean all = controller.shutdown(timeout).await(timeout + CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
             if (!all) {
                 LOG.warn("shutdown: {} traces still running after {} ms; they resume at the next start",
-                        engine.liveTraces(), config.shutdownTimeoutMs());
+                        engine.liveTraces(), timeout);
             }
+        } catch (TimeoutException e) {
+            LOG.warn("shutdown: the event loops did not report within {} ms; {} traces resume at the next start",
+                    timeout + CLOSE_GRACE_MS, engine.liveTraces());
         } catch (Exception e) {
             LOG.warn("shutdown: waiting for traces failed: {}", e.getMessage());
         }
         try {
-            engine.vertx().undeploy(deployment).await();
+            engine.vertx().undeploy(deployment).await(SERVER_CLOSE_MS + CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            LOG.warn("shutdown: the HTTP server did not close cleanly: {}", e.getMessage());
+            LOG.warn("shutdown: the HTTP server did not close cleanly: {}", e.toString());
         }
         controller.close();
         engine.close();
@@ -215,7 +228,7 @@ public final class XervHost implements AutoCloseable {
 
         @Override
         public Future<?> stop() {
-            return server.shutdown(Duration.ofSeconds(5));
+            return server.shutdown(Duration.ofMillis(SERVER_CLOSE_MS));
         }
     }
 }
