@@ -18,13 +18,14 @@
 #      seconds measures the shortfall and the measured run scales C to match (at most doubling it).
 #      The achieved rate is reported beside the latencies, which are wrk's own distribution (p50,
 #      p99) from request sent to response read.
-# Servers: the bare responder; `xerv serve` with its default flows (the examples) and a fresh data
+# Servers: the bare responder; `xerv serve` with the order flow (examples/flows/order_processing.yaml,
+# warmed up for SERVE_WARMUP seconds, default 60, before the measured runs) and a fresh data
 # directory, durability fsync (the default); then `xerv serve` again with durability none.
 # POST /api/orders runs the order flow in sync mode (the reply carries the trace's result). Non-2xx
 # answers and socket errors are counted and shown. Last, the bare responder's maximum is measured
 # again: a shared machine's drift during the run shows as a ratio away from 1.00.
 #
-# Environment: SKIP_BUILD=1 skips the Maven build; DURATION (default 10), WARMUP (20), CALIBRATE (5), CONNECTIONS
+# Environment: SKIP_BUILD=1 skips the Maven build; DURATION (default 10), WARMUP (20), SERVE_WARMUP (60), CALIBRATE (5), CONNECTIONS
 # (64), DELAY_MS (2), WRK_CPU (0), SERVER_CPU (1), PORT (18080), OUT (result file), PASSES (the
 # serve durabilities to measure, default "fsync none"; empty measures the bare responder only).
 set -euo pipefail
@@ -32,6 +33,7 @@ source "$(dirname "$0")/../common.sh"
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-20}
+SERVE_WARMUP=${SERVE_WARMUP:-60}
 CALIBRATE=${CALIBRATE:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 DELAY_MS=${DELAY_MS:-2}
@@ -146,6 +148,11 @@ measure() {
 } > "$tmp/head.txt"
 cat "$tmp/head.txt"
 
+# xerv serve deploys the order flow only: the measured webhook, without the start-up work (WASM
+# compiles, JS engine) of the other examples on the server's one core.
+mkdir -p "$tmp/flows"
+cp examples/flows/order_processing.yaml "$tmp/flows/"
+
 # 1. The bare responder.
 taskset -c "$SERVER_CPU" "${JAVA[@]}" -cp 'bench/target/xerv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' \
   io.xerv.bench.http.BareResponder "$PORT" > "$tmp/server.log" 2>&1 &
@@ -157,10 +164,13 @@ echo "bare responder: $BARE_RPS req/s"
 
 # 2. xerv serve, durability fsync then none; a fresh data directory each time.
 for durability in $PASSES; do
-  XERV_JAVA_OPTS="-Xms1g -Xmx1g" taskset -c "$SERVER_CPU" ./xerv serve --data-dir "$tmp/data-$durability" \
+  XERV_JAVA_OPTS="-Xms1g -Xmx1g" taskset -c "$SERVER_CPU" ./xerv serve --flows "$tmp/flows" --data-dir "$tmp/data-$durability" \
     --port "$PORT" --durability "$durability" > "$tmp/server.log" 2>&1 &
   server_pid=$!
   await_ready "http://127.0.0.1:$PORT/api/orders"
+  # The host runs far more code than the bare responder, and its JIT shares the one core: it needs a
+  # longer warm-up before its steady state (measured: 1.8k, 8.8k, 18.9k req/s in three 10 s runs).
+  WARMUP=$SERVE_WARMUP warm "http://127.0.0.1:$PORT/api/orders"
   echo "xerv serve ($durability) answers: $(curl -s -X POST -H 'Content-Type: application/json' \
     --data '{"id":"o-1","amount":120.5,"risk_score":0.93}' "http://127.0.0.1:$PORT/api/orders")"
   measure "serve-$durability" "http://127.0.0.1:$PORT/api/orders"
