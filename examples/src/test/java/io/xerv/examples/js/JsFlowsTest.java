@@ -1,18 +1,15 @@
 package io.xerv.examples.js;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.xerv.host.engine.CompiledFlow;
+import io.xerv.examples.GuestFlows;
 import io.xerv.host.engine.Engine;
 import io.xerv.host.engine.EngineConfig;
 import io.xerv.host.engine.NodeReport;
 import io.xerv.host.engine.NodeStatus;
 import io.xerv.host.engine.TraceReport;
 import io.xerv.host.engine.TraceStatus;
-import io.xerv.plugin.Values;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -162,23 +159,18 @@ class JsFlowsTest {
     // ---- helpers ----
 
     static Path flow(String name, String body) throws Exception {
-        Path p = flowDir.resolve(name + ".yaml");
-        Files.writeString(p, "name: " + name + "\nversion: \"1\"\ntriggers:\n  - {id: manual, type: manual}\n" + body);
-        return p;
+        return GuestFlows.flow(flowDir, name, body);
     }
 
     static TraceReport run(Path flow, String input) throws Exception {
-        CompiledFlow f = engine.load(flow);
-        return engine.start(f, null, input.getBytes(StandardCharsets.UTF_8)).settled()
-                .toCompletionStage().toCompletableFuture().get(60, SECONDS);
+        return GuestFlows.run(engine, flow, input, 60);
     }
 
     static NodeReport node(TraceReport r, String id) {
-        return r.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError("no node '" + id + "' in " + r.toJson()));
+        return GuestFlows.node(r, id);
     }
 
     static Object json(NodeReport n) {
-        return n.output() == null ? null : Values.toJava(n.output());
+        return GuestFlows.json(n);
     }
 }

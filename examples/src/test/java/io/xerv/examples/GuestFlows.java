@@ -1,0 +1,44 @@
+package io.xerv.examples;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+
+import io.xerv.host.engine.CompiledFlow;
+import io.xerv.host.engine.Engine;
+import io.xerv.host.engine.NodeReport;
+import io.xerv.host.engine.TraceReport;
+import io.xerv.plugin.Values;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Small flows written on the fly around WASM and JS guests, run to the end. */
+public final class GuestFlows {
+
+    private GuestFlows() {
+    }
+
+    /** Writes {@code dir/name.yaml}: a flow with a manual trigger, then {@code body} (its nodes and edges). */
+    public static Path flow(Path dir, String name, String body) throws Exception {
+        Path p = dir.resolve(name + ".yaml");
+        Files.writeString(p, "name: " + name + "\nversion: \"1\"\ntriggers:\n  - {id: manual, type: manual}\n" + body);
+        return p;
+    }
+
+    /** Loads a flow file and runs one trace of it with a JSON input until it settles. */
+    public static TraceReport run(Engine engine, Path flow, String input, long timeoutSeconds) throws Exception {
+        CompiledFlow f = engine.load(flow);
+        return engine.start(f, null, input.getBytes(StandardCharsets.UTF_8)).settled()
+                .toCompletionStage().toCompletableFuture().get(timeoutSeconds, SECONDS);
+    }
+
+    /** The report of node {@code id}. */
+    public static NodeReport node(TraceReport r, String id) {
+        return r.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no node '" + id + "' in " + r.toJson()));
+    }
+
+    /** A node's output as plain Java, or null. */
+    public static Object json(NodeReport n) {
+        return n.output() == null ? null : Values.toJava(n.output());
+    }
+}
