@@ -19,6 +19,8 @@ public final class FlexValue implements Value {
     private static final FlexBuffers.Reference MISSING = missingSentinel();
 
     private final FlexBuffers.Reference ref;
+    /** The whole FlexBuffer when this is its root value (little-endian, position 0), else null. */
+    private final ByteBuffer root;
 
     // The reader answers an absent key with a shared null reference; a stored null is a new one.
     // ArenaStoreTest.nullFieldIsNotTheSameAsMissingField guards this.
@@ -32,8 +34,13 @@ public final class FlexValue implements Value {
     private final RelPtr ptr;
 
     private FlexValue(FlexBuffers.Reference ref, RelPtr ptr) {
+        this(ref, ptr, null);
+    }
+
+    private FlexValue(FlexBuffers.Reference ref, RelPtr ptr, ByteBuffer root) {
         this.ref = ref;
         this.ptr = ptr;
+        this.root = root;
     }
 
     /**
@@ -47,7 +54,7 @@ public final class FlexValue implements Value {
             throw new IllegalArgumentException("a FlexBuffer needs at least 3 bytes, got " + buffer.remaining());
         }
         ByteBuffer b = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
-        return new FlexValue(FlexBuffers.getRoot(b), ptr);
+        return new FlexValue(FlexBuffers.getRoot(b), ptr, b);
     }
 
     /** The root value of FlexBuffers bytes held on the heap (configs, tests). */
@@ -61,6 +68,18 @@ public final class FlexValue implements Value {
      */
     public RelPtr ptr() {
         return ptr;
+    }
+
+    /**
+     * Appends this value's compact JSON to {@code out}: straight from the bytes for a root value
+     * ({@link FlexJson}), through {@link Values#toJson} for a nested one.
+     */
+    public void appendJson(FlexJson.Out out) {
+        if (root != null) {
+            FlexJson.append(root.duplicate(), out);
+        } else {
+            out.append(Values.toJson(this));
+        }
     }
 
     @Override

@@ -29,13 +29,29 @@ public final class ValueCodec {
     public static final int MAX_JSON_DEPTH = 128;
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
             .build();
 
     private static final ThreadLocal<FlexBuffersBuilder> BUILDER =
-            ThreadLocal.withInitial(() -> new FlexBuffersBuilder(1024));
+            // No key or string sharing: it costs a hash lookup per key and string, and most values
+            // are a single webhook body or node output whose keys rarely repeat enough to pay for it.
+            ThreadLocal.withInitial(() -> new FlexBuffersBuilder(new com.google.flatbuffers.ArrayReadWriteBuf(1024),
+                    FlexBuffersBuilder.BUILDER_FLAG_NONE));
+
+    /**
+     * The keys of the objects being parsed, innermost last; checked for duplicates by a scan, which for
+     * the few keys of a webhook body costs less than Jackson's hash-set detector (a set per object).
+     */
+    private static final ThreadLocal<KeyStack> KEYS = ThreadLocal.withInitial(KeyStack::new);
+
+    private static final class KeyStack {
+        String[] keys = new String[64];
+        int top;
+    }
+
+    /** Objects with more keys than this are checked with a hash set. */
+    private static final int SCANNED_KEYS = 24;
 
     private ValueCodec() {
     }
@@ -90,7 +106,14 @@ public final class ValueCodec {
         return FlexValue.of(copy);
     }
 
+    private static IllegalArgumentException duplicate(JsonParser p, String key) {
+        var loc = p.currentLocation();
+        return new IllegalArgumentException("malformed JSON at line " + loc.getLineNr() + ", column " + loc.getColumnNr()
+                + ": Duplicate field '" + key + "'");
+    }
+
     private static ByteBuffer encodeJson(JsonParser p) throws IOException {
+        KEYS.get().top = 0;
         FlexBuffersBuilder b = builder();
         JsonToken t = p.nextToken();
         if (t == null) {
@@ -132,11 +155,37 @@ public final class ValueCodec {
         switch (t) {
             case START_OBJECT -> {
                 int start = b.startMap();
+                KeyStack stack = KEYS.get();
+                int from = stack.top;
+                int count = 0;
+                java.util.HashSet<String> many = null;
                 JsonToken n;
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String k = p.currentName();
+                    if (many == null && count < SCANNED_KEYS) {
+                        String[] keys = stack.keys;
+                        for (int i = from; i < from + count; i++) {
+                            if (keys[i] == k || keys[i].equals(k)) {
+                                throw duplicate(p, k);
+                            }
+                        }
+                        if (from + count == keys.length) {
+                            stack.keys = keys = java.util.Arrays.copyOf(keys, keys.length * 2);
+                        }
+                        keys[from + count] = k;
+                    } else {
+                        if (many == null) {
+                            many = new java.util.HashSet<>(java.util.Arrays.asList(stack.keys).subList(from, from + count));
+                        }
+                        if (!many.add(k)) {
+                            throw duplicate(p, k);
+                        }
+                    }
+                    count++;
+                    stack.top = from + Math.min(count, SCANNED_KEYS);
                     putJson(b, k, p, p.nextToken());
                 }
+                stack.top = from;
                 if (n != JsonToken.END_OBJECT) {
                     throw new IllegalArgumentException("malformed JSON: unterminated object");
                 }

@@ -201,7 +201,28 @@ public final class Wal implements AutoCloseable {
      */
     public void append(WalRecord record, Forcible forcible, Listener listener) {
         Objects.requireNonNull(listener, "listener");
-        enqueue(new Pending(Objects.requireNonNull(record, "record"), forcible, listener));
+        enqueue(new Pending(Objects.requireNonNull(record, "record"), forcible, listener), true);
+    }
+
+    /**
+     * Queues a record as {@link #append(WalRecord, Forcible, Listener)} does, or as
+     * {@link #append(WalRecord)} when {@code listener} is null, without waking the writer: the caller
+     * calls {@link #wake()} later, once for many records. An event loop that appends for every
+     * request it reads in one pass and wakes the writer at the end of the pass hands the writer one
+     * batch instead of one thread switch per record; on a machine with few cores those switches, not
+     * the writes, are what a busy log costs.
+     *
+     * @throws IllegalStateException when the log is closed or its writer failed
+     */
+    public void appendDeferred(WalRecord record, Forcible forcible, Listener listener) {
+        enqueue(new Pending(Objects.requireNonNull(record, "record"), forcible, listener), false);
+    }
+
+    /** Wakes the writer if it is parked, so it takes what {@link #appendDeferred} queued. */
+    public void wake() {
+        if (writerParked != RUNNING) {
+            LockSupport.unpark(writer);
+        }
     }
 
     /**
@@ -212,13 +233,13 @@ public final class Wal implements AutoCloseable {
      * @throws IllegalStateException when the log is closed or its writer failed
      */
     public void append(WalRecord record) {
-        enqueue(new Pending(Objects.requireNonNull(record, "record"), null, null));
+        enqueue(new Pending(Objects.requireNonNull(record, "record"), null, null), true);
     }
 
     /** How long a record nobody waits for may wait for a sync. */
     public static final long LAZY_SYNC_MILLIS = 2;
 
-    private void enqueue(Pending p) {
+    private void enqueue(Pending p, boolean wake) {
         int spins = 0;
         while (!queue.offer(p)) {
             checkUsable();
@@ -229,6 +250,9 @@ public final class Wal implements AutoCloseable {
             }
         }
         checkUsable();
+        if (!wake) {
+            return;
+        }
         int parked = writerParked;
         if (parked == IDLE || (parked == LAZY && p.listener() != null)) {
             LockSupport.unpark(writer);

@@ -173,13 +173,40 @@ public final class WalCodec {
         }
     }
 
+    private static final ThreadLocal<CRC32C> CRC = ThreadLocal.withInitial(CRC32C::new);
+
+    // No slice, no new checksum per frame: the writer encodes every record of the log.
     private static int crc(ByteBuffer b, int from, int to) {
-        CRC32C c = new CRC32C();
-        c.update(b.slice(from, to - from));
+        CRC32C c = CRC.get();
+        c.reset();
+        int position = b.position();
+        int limit = b.limit();
+        b.limit(to).position(from);
+        c.update(b);
+        b.limit(limit).position(position);
         return (int) c.getValue();
     }
 
     private static void str(ByteBuffer out, String s) {
+        int len = s.length();
+        if (len <= 0xFFFF && out.remaining() >= 2 + len) {
+            // ASCII, the common case (ids, ports, names), goes straight in.
+            int at = out.position();
+            int i = 0;
+            while (i < len) {
+                char ch = s.charAt(i);
+                if (ch >= 0x80) {
+                    break;
+                }
+                out.put(at + 2 + i, (byte) ch);
+                i++;
+            }
+            if (i == len) {
+                out.putShort(at, (short) len);
+                out.position(at + 2 + len);
+                return;
+            }
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         // Only messages grow this long; keep their start rather than lose the record, and cut on a
         // character boundary so the kept start is still valid UTF-8.
