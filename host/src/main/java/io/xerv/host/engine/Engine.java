@@ -303,7 +303,12 @@ public final class Engine implements AutoCloseable {
     /** Appends a record; a closed or failed log is reported to the listener instead of thrown. */
     void append(WalRecord record, Wal.Forcible forcible, Wal.Listener listener) {
         try {
-            if (listener == IGNORE && forcible == null) {
+            if (Context.isOnEventLoopThread()) {
+                // On an event loop: the writer is woken once, after the loop's current pass (see
+                // WalWake), for every record the pass appended.
+                wal.appendDeferred(record, forcible, listener == IGNORE && forcible == null ? null : listener);
+                walWake.get().arm();
+            } else if (listener == IGNORE && forcible == null) {
                 wal.append(record);
             } else {
                 wal.append(record, forcible, listener);
@@ -312,6 +317,39 @@ public final class Engine implements AutoCloseable {
             listener.synced(-1, e);
         }
     }
+
+    /**
+     * Wakes the WAL writer once per event-loop pass: armed by the first record a pass appends, run as
+     * a task queued behind the pass's other work. One per event-loop thread, touched only there.
+     */
+    private final class WalWake implements io.vertx.core.Handler<Void> {
+        private boolean armed;
+
+        void arm() {
+            if (!armed) {
+                Context current = Vertx.currentContext();
+                if (current == null) {
+                    wal.wake();
+                    return;
+                }
+                armed = true;
+                current.runOnContext(this);
+            }
+        }
+
+        @Override
+        public void handle(Void v) {
+            armed = false;
+            wal.wake();
+        }
+    }
+
+    private final io.netty.util.concurrent.FastThreadLocal<WalWake> walWake = new io.netty.util.concurrent.FastThreadLocal<>() {
+        @Override
+        protected WalWake initialValue() {
+            return new WalWake();
+        }
+    };
 
     /**
      * Resumes a suspended trace.

@@ -186,23 +186,42 @@ public final class HttpApi {
     private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     /** {@code {"traceId", "status", "result"}} plus {@code error} or {@code suspended} when present. */
-    static String syncAnswer(TraceReport r) {
-        StringBuilder sb = new StringBuilder(128).append("{\"traceId\":\"").append(r.traceId())
-                .append("\",\"status\":\"").append(r.status().label()).append("\",\"result\":");
+    static Buffer syncAnswer(TraceReport r) {
+        io.xerv.arena.FlexJson.Out out = ANSWER.get().reset();
+        out.append("{\"traceId\":\"").append(r.traceId().toString()).append("\",\"status\":\"")
+                .append(r.status().label()).append("\",\"result\":");
         if (r.result() == null) {
-            sb.append("null");
+            out.append("null");
+        } else if (r.result() instanceof io.xerv.arena.FlexValue f) {
+            // Straight from the arena's bytes to the answer's.
+            int mark = out.length();
+            try {
+                f.appendJson(out);
+            } catch (IllegalArgumentException e) {
+                out.truncate(mark);
+                out.append(io.xerv.plugin.Values.toJson(r.result()));
+            }
         } else {
-            io.xerv.plugin.Values.appendJson(sb, r.result());
+            out.append(io.xerv.plugin.Values.toJson(r.result()));
         }
-        if (r.error() != null) {
-            sb.append(",\"error\":");
-            io.xerv.plugin.Values.appendJsonString(sb, r.error());
+        if (r.error() != null || !r.suspendedHooks().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            if (r.error() != null) {
+                sb.append(",\"error\":");
+                io.xerv.plugin.Values.appendJsonString(sb, r.error());
+            }
+            if (!r.suspendedHooks().isEmpty()) {
+                sb.append(",\"suspended\":").append(new JsonArray(List.copyOf(r.suspendedHooks())).encode());
+            }
+            out.append(sb.toString());
         }
-        if (!r.suspendedHooks().isEmpty()) {
-            sb.append(",\"suspended\":").append(new JsonArray(List.copyOf(r.suspendedHooks())).encode());
-        }
-        return sb.append('}').toString();
+        out.append((byte) '}');
+        return Buffer.buffer(out.length()).appendBytes(out.array(), 0, out.length());
     }
+
+    /** The event loop's buffer for sync answers (reset for each). */
+    private static final ThreadLocal<io.xerv.arena.FlexJson.Out> ANSWER =
+            ThreadLocal.withInitial(() -> new io.xerv.arena.FlexJson.Out(1024));
 
     private static boolean jsonish(String ct) {
         String t = ct.toLowerCase(Locale.ROOT);
