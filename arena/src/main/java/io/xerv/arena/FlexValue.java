@@ -54,6 +54,13 @@ public final class FlexValue implements Value {
             throw new IllegalArgumentException("a FlexBuffer needs at least 3 bytes, got " + buffer.remaining());
         }
         ByteBuffer b = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (b.hasArray() && (b.arrayOffset() != 0 || b.capacity() != b.array().length)) {
+            // The FlexBuffers reader reads a heap buffer's whole backing array from index 0, whatever
+            // the slice: give it an array of exactly these bytes.
+            byte[] copy = new byte[b.remaining()];
+            b.get(0, copy);
+            b = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
+        }
         return new FlexValue(FlexBuffers.getRoot(b), ptr, b);
     }
 

@@ -63,6 +63,18 @@ class FlexJsonTest {
     }
 
     @Test
+    void aValueInTheMiddleOfAHeapArrayReadsAsItself() {
+        byte[] flex = copy(ValueCodec.encodeJson("{\"a\":[1,\"two\",3.5]}"));
+        byte[] padded = new byte[flex.length + 10];
+        System.arraycopy(flex, 0, padded, 7, flex.length);
+        FlexValue v = FlexValue.root(ByteBuffer.wrap(padded, 7, flex.length), null);
+        assertThat(Values.toJson(v)).isEqualTo("{\"a\":[1,\"two\",3.5]}");
+        FlexJson.Out out = new FlexJson.Out(8);
+        v.appendJson(out);
+        assertThat(new String(out.array(), 0, out.length(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":[1,\"two\",3.5]}");
+    }
+
+    @Test
     void readsTypedAndFixedSizeVectorsAndBlobs() {
         FlexBuffersBuilder b = new FlexBuffersBuilder(64);
         int map = b.startMap();

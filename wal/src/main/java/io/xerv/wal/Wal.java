@@ -372,11 +372,12 @@ public final class Wal implements AutoCloseable {
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>(config.maxBatch());
+        org.jctools.queues.MessagePassingQueue.Consumer<Pending> take = batch::add;
         IdentityHashMap<Forcible, Boolean> forcibles = new IdentityHashMap<>();
         try {
             while (true) {
                 batch.clear();
-                queue.drain(batch::add, config.maxBatch());
+                queue.drain(take, config.maxBatch());
                 if (batch.isEmpty()) {
                     if (!unsynced.isEmpty() && dueForSync()) {
                         commit(forcibles);

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -488,9 +489,9 @@ public final class PipelineController implements AutoCloseable {
         if (l != null) {
             return l.handle.report().map(r -> Optional.of(view(r, l.startedAt)));
         }
-        TraceView done = finished.get(id);
+        byte[] done = finished.get(id);
         if (done != null) {
-            return Future.succeededFuture(Optional.of(done));
+            return Future.succeededFuture(Optional.of(TraceView.packed(done)));
         }
         return Future.succeededFuture(engine.recordedTrace(id).map(this::recorded));
     }
@@ -546,12 +547,15 @@ public final class PipelineController implements AutoCloseable {
                 out.add(new TraceSummary(l.traceId, l.pipeline.name, l.version.label, s, l.startedAt));
             }
         }
-        for (TraceView v : finished.newestFirst()) {
+        // Filtered on the records' headers: only the rows listed are decoded.
+        byte[] name = pipeline == null ? null : pipeline.getBytes(StandardCharsets.UTF_8);
+        for (byte[] r : finished.newestFirst()) {
             if (out.size() >= limit) {
                 break;
             }
-            if ((pipeline == null || pipeline.equals(v.pipeline())) && (status == null || status == v.status())) {
-                out.add(new TraceSummary(v.traceId(), v.pipeline(), v.version(), v.status(), v.startedAt()));
+            if ((name == null || PackedTrace.pipelineIs(r, name)) && (status == null || status == PackedTrace.status(r))) {
+                out.add(new TraceSummary(PackedTrace.traceId(r), PackedTrace.pipeline(r), PackedTrace.version(r),
+                        PackedTrace.status(r), PackedTrace.startedAt(r)));
             }
         }
         return out;
@@ -623,10 +627,9 @@ public final class PipelineController implements AutoCloseable {
     public Watch watch(UUID id, Handler<TraceEvent> handler) {
         Pipeline.Live l = live.get(id);
         if (l == null) {
-            TraceView done = finished.get(id);
-            if (done == null) {
-                done = engine.recordedTrace(id).map(this::recorded).orElse(null);
-            }
+            byte[] record = finished.get(id);
+            TraceView done = record != null ? TraceView.packed(record)
+                    : engine.recordedTrace(id).map(this::recorded).orElse(null);
             if (done == null) {
                 throw new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no trace " + id);
             }
@@ -785,19 +788,20 @@ public final class PipelineController implements AutoCloseable {
         if (options.keepFinishedTraces() == 0) {
             return;
         }
-        TraceView v;
-        if (report != null) {
-            // Only the values are copied here (the arena is reused once freed); the JSON waits for a client.
-            v = TraceView.of(detach(report), l.startedAt);
-        } else {
-            StringBuilder sb = new StringBuilder(160).append("{\"traceId\":\"").append(l.traceId).append("\",\"pipeline\":");
-            Values.appendJsonString(sb, l.pipeline.name);
-            sb.append(",\"status\":\"failed\",\"nodes\":[],\"result\":null,\"error\":");
-            Values.appendJsonString(sb, "the trace could not start: " + failure.getMessage());
-            sb.append('}');
-            v = TraceView.rendered(l.traceId, l.pipeline.name, l.version.label, TraceStatus.FAILED, l.startedAt, sb.toString());
+        // Packed here, on the trace's context, while its arena is readable (it is reused once freed);
+        // the JSON waits for a client.
+        TraceReport r = report != null ? report : new TraceReport(l.traceId, l.pipeline.name, l.version.label, "",
+                TraceStatus.FAILED, List.of(), null, "the trace could not start: " + failure.getMessage(), List.of(), 0);
+        io.xerv.arena.Arena arena = report == null ? null : engine.arenas().find(l.traceId).orElse(null);
+        byte[] record;
+        try {
+            record = PackedTrace.encode(r, l.startedAt, arena);
+        } catch (RuntimeException e) {
+            // The pipeline settles its counts after this returns: a report that cannot be kept must not stop that.
+            LOG.warn("trace {}: its report cannot be kept for the API: {}", l.traceId, e.toString());
+            return;
         }
-        finished.put(v);
+        finished.put(l.traceId, record);
     }
 
     List<UUID> liveTraceIds(Pipeline p) {
@@ -826,43 +830,6 @@ public final class PipelineController implements AutoCloseable {
         return TraceView.rendered(r.traceId(), r.pipeline(), r.version(), r.status(), startedAt, r.toJson());
     }
 
-    /**
-     * The report with every value copied out of the trace's arena, so that it stays readable after the
-     * arena is freed and its slot reused. Runs on the trace's context. A value stored as an arena entry
-     * is copied as its bytes, once however many nodes passed it on; any other value (a field of an
-     * entry, a map built by the engine) is encoded anew.
-     */
-    TraceReport detach(TraceReport r) {
-        io.xerv.arena.Arena arena = engine.arenas().find(r.traceId()).orElse(null);
-        Map<io.xerv.arena.RelPtr, Value> copies = new java.util.HashMap<>(4);
-        List<NodeReport> nodes = new ArrayList<>(r.nodes().size());
-        for (NodeReport n : r.nodes()) {
-            nodes.add(n.output() == null ? n : new NodeReport(n.id(), n.type(), n.status(), n.port(),
-                    heapCopy(n.output(), arena, copies), n.micros(), n.runs(), n.attempts(), n.error(), n.logs()));
-        }
-        Value result = r.result() == null ? null : heapCopy(r.result(), arena, copies);
-        return new TraceReport(r.traceId(), r.pipeline(), r.version(), r.trigger(), r.status(), nodes, result, r.error(),
-                r.suspendedHooks(), r.micros());
-    }
-
-    private static Value heapCopy(Value v, io.xerv.arena.Arena arena, Map<io.xerv.arena.RelPtr, Value> copies) {
-        if (v.isNull()) {
-            return Values.NULL;
-        }
-        if (arena != null && v instanceof io.xerv.arena.FlexValue f && f.ptr() != null) {
-            Value c = copies.get(f.ptr());
-            if (c == null) {
-                ByteBuffer b = arena.payload(f.ptr());
-                byte[] bytes = new byte[b.remaining()];
-                b.get(bytes);
-                c = io.xerv.arena.FlexValue.of(bytes);
-                copies.put(f.ptr(), c);
-            }
-            return c;
-        }
-        return ValueCodec.toHeap(v);
-    }
-
     /** The JSON of one node's state, as the trace API and events show it. */
     static String nodeJson(NodeReport n) {
         StringBuilder sb = new StringBuilder(128).append("{\"id\":");
@@ -881,38 +848,6 @@ public final class PipelineController implements AutoCloseable {
         }
         sb.append(",\"micros\":").append(n.micros()).append('}');
         return sb.toString();
-    }
-
-    /** Finished traces kept for the API: a bounded map, oldest dropped first. Thread-safe. */
-    private static final class FinishedTraces {
-        private final int capacity;
-        private final LinkedHashMap<UUID, TraceView> map;
-
-        FinishedTraces(int capacity) {
-            this.capacity = capacity;
-            this.map = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, false);
-        }
-
-        synchronized void put(TraceView v) {
-            if (capacity == 0) {
-                return;
-            }
-            map.put(v.traceId(), v);
-            if (map.size() > capacity) {
-                UUID oldest = map.keySet().iterator().next();
-                map.remove(oldest);
-            }
-        }
-
-        synchronized TraceView get(UUID id) {
-            return map.get(id);
-        }
-
-        synchronized List<TraceView> newestFirst() {
-            List<TraceView> out = new ArrayList<>(map.values());
-            java.util.Collections.reverse(out);
-            return out;
-        }
     }
 
     /** Makes and runs a watch over a live trace. */

@@ -1,6 +1,5 @@
 package io.xerv.host.serve;
 
-import io.xerv.host.engine.TraceReport;
 import io.xerv.host.engine.TraceStatus;
 
 import java.util.Objects;
@@ -9,9 +8,9 @@ import java.util.UUID;
 /**
  * A trace as the API shows it. Immutable and thread-safe; valid after the trace's arena is freed.
  *
- * <p>A finished trace keeps its report, with every value copied out of the arena, and renders its
- * JSON only when a client asks for it: most finished traces are never read, and rendering each one
- * as it ended cost the webhook path more than running it.
+ * <p>A finished trace is its packed record ({@link PackedTrace}), decoded and rendered only when a
+ * client asks for its JSON: most finished traces are never read, and rendering each one as it ended
+ * cost the webhook path more than running it.
  */
 public final class TraceView {
 
@@ -20,18 +19,18 @@ public final class TraceView {
     private final String version;
     private final TraceStatus status;
     private final long startedAt;
-    /** The report to render, holding no arena views; null when {@link #json} is given. */
-    private final TraceReport report;
+    /** The packed report to render; null when {@link #json} is given. */
+    private final byte[] record;
     private final String json;
 
     private TraceView(UUID traceId, String pipeline, String version, TraceStatus status, long startedAt,
-                      TraceReport report, String json) {
+                      byte[] record, String json) {
         this.traceId = Objects.requireNonNull(traceId, "traceId");
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         this.version = Objects.requireNonNull(version, "version");
         this.status = Objects.requireNonNull(status, "status");
         this.startedAt = startedAt;
-        this.report = report;
+        this.record = record;
         this.json = json;
     }
 
@@ -41,15 +40,10 @@ public final class TraceView {
         return new TraceView(traceId, pipeline, version, status, startedAt, null, Objects.requireNonNull(json, "json"));
     }
 
-    /**
-     * A view that renders {@code report} when asked.
-     *
-     * @param report a report whose values live on the heap, not in the trace's arena (see
-     *     {@link PipelineController#detach})
-     */
-    static TraceView of(TraceReport report, long startedAt) {
-        return new TraceView(report.traceId(), report.pipeline(), report.version(), report.status(), startedAt,
-                report, null);
+    /** A view of a finished trace's record (see {@link PackedTrace#encode}) that decodes and renders it when asked. */
+    static TraceView packed(byte[] record) {
+        return new TraceView(PackedTrace.traceId(record), PackedTrace.pipeline(record), PackedTrace.version(record),
+                PackedTrace.status(record), PackedTrace.startedAt(record), record, null);
     }
 
     /** The trace. */
@@ -80,10 +74,10 @@ public final class TraceView {
     /**
      * The trace's report as JSON: {@code traceId, pipeline, version, trigger, status, micros,
      * nodes[{id, type, status, port, output, micros, runs, attempts, error?, logs?}], result, error?,
-     * suspended?}. Rendered on each call for a kept report (callers ask once per request).
+     * suspended?}. Decoded and rendered on each call for a kept record (callers ask once per request).
      */
     public String json() {
-        return json != null ? json : report.toJson();
+        return json != null ? json : PackedTrace.decode(record).toJson();
     }
 
     @Override
