@@ -1,5 +1,7 @@
 package io.xerv.arena;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -43,21 +45,49 @@ public final class FlexJson {
      *     appended before the fault stays in {@code out}; callers reset it)
      */
     public static void append(ByteBuffer flex, Out out) {
-        ByteBuffer b = flex.slice().order(ByteOrder.LITTLE_ENDIAN);
-        int end = b.limit();
-        if (end < 3) {
-            throw new IllegalArgumentException("a FlexBuffer needs at least 3 bytes, got " + end);
+        int n = flex.remaining();
+        if (n < 3) {
+            throw new IllegalArgumentException("a FlexBuffer needs at least 3 bytes, got " + n);
         }
+        // One bulk copy, then plain array reads: reading a mapped buffer byte by byte costs a scope
+        // check per byte.
+        byte[] b;
+        if (flex.hasArray() && flex.arrayOffset() + flex.position() == 0 && flex.array().length == n) {
+            b = flex.array();
+        } else {
+            b = SCRATCH.get();
+            if (b.length < n) {
+                b = new byte[Math.max(n, b.length * 2)];
+                if (n <= KEEP_SCRATCH) {
+                    SCRATCH.set(b);
+                }
+            }
+            flex.get(flex.position(), b, 0, n);
+        }
+        append(b, n, out);
+    }
+
+    /** Scratch copies of FlexBuffers up to this size are kept for the thread's next call. */
+    private static final int KEEP_SCRATCH = 1 << 20;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The FlexBuffer in {@code b[0, end)}. */
+    private static void append(byte[] b, int end, Out out) {
         try {
-            int rootWidth = b.get(end - 1) & 0xFF;
-            int packed = b.get(end - 2) & 0xFF;
-            value(b, end - 2 - rootWidth, rootWidth, packed, out, 0);
+            int rootWidth = b[end - 1] & 0xFF;
+            int packed = b[end - 2] & 0xFF;
+            value(b, end, end - 2 - rootWidth, rootWidth, packed, out, 0);
         } catch (IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("malformed FlexBuffer: an offset points outside its " + end + " bytes", e);
         }
     }
 
-    private static void value(ByteBuffer b, int pos, int parentWidth, int packed, Out out, int depth) {
+    private static void value(byte[] b, int end, int pos, int parentWidth, int packed, Out out, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException("malformed FlexBuffer: nested deeper than " + MAX_DEPTH + " levels");
         }
@@ -72,30 +102,33 @@ public final class FlexJson {
             case T_INDIRECT_INT -> out.appendLong(readInt(b, indirect(b, pos, parentWidth), width));
             case T_INDIRECT_UINT -> out.appendLong(readUInt(b, indirect(b, pos, parentWidth), width));
             case T_INDIRECT_FLOAT -> out.appendDouble(readDouble(b, indirect(b, pos, parentWidth), width));
-            case T_KEY -> key(b, indirect(b, pos, parentWidth), out);
+            case T_KEY -> key(b, end, indirect(b, pos, parentWidth), out);
             case T_STRING -> {
                 int at = indirect(b, pos, parentWidth);
-                string(b, at, length(b, at, width), out);
+                string(b, end, at, length(b, end, at, width), out);
             }
             case T_BLOB -> {
                 int at = indirect(b, pos, parentWidth);
-                int n = length(b, at, width);
-                byte[] raw = new byte[n];
-                b.get(at, raw);
+                int n = length(b, end, at, width);
+                if (at + n > end) {
+                    throw new IndexOutOfBoundsException(at + n);
+                }
+                byte[] raw = Arrays.copyOfRange(b, at, at + n);
                 out.append((byte) '"');
                 out.append(Base64.getEncoder().encode(raw));
                 out.append((byte) '"');
             }
-            case T_MAP -> map(b, indirect(b, pos, parentWidth), width, out, depth);
+            case T_MAP -> map(b, end, indirect(b, pos, parentWidth), width, out, depth);
             case T_VECTOR -> {
                 int at = indirect(b, pos, parentWidth);
-                int n = length(b, at, width);
+                int n = length(b, end, at, width);
+                within(at + (long) n * (width + 1), end);
                 out.append((byte) '[');
                 for (int i = 0; i < n; i++) {
                     if (i > 0) {
                         out.append((byte) ',');
                     }
-                    value(b, at + i * width, width, b.get(at + n * width + i) & 0xFF, out, depth + 1);
+                    value(b, end, at + i * width, width, b[at + n * width + i] & 0xFF, out, depth + 1);
                 }
                 out.append((byte) ']');
             }
@@ -103,12 +136,12 @@ public final class FlexJson {
                 if (type >= T_VECTOR_INT && type <= T_VECTOR_STRING || type == T_VECTOR_BOOL) {
                     int at = indirect(b, pos, parentWidth);
                     int element = type == T_VECTOR_BOOL ? T_BOOL : type - T_VECTOR_INT + T_INT;
-                    typedVector(b, at, length(b, at, width), width, element, out, depth);
+                    typedVector(b, end, at, length(b, end, at, width), width, element, out, depth);
                 } else if (type >= T_VECTOR_INT2 && type <= T_VECTOR_FLOAT4) {
                     int at = indirect(b, pos, parentWidth);
                     int n = (type - T_VECTOR_INT2) / 3 + 2;
                     int element = (type - T_VECTOR_INT2) % 3 + T_INT;
-                    typedVector(b, at, n, width, element, out, depth);
+                    typedVector(b, end, at, n, width, element, out, depth);
                 } else {
                     throw new IllegalArgumentException("malformed FlexBuffer: unknown type " + type + " at offset " + pos);
                 }
@@ -116,7 +149,8 @@ public final class FlexJson {
         }
     }
 
-    private static void typedVector(ByteBuffer b, int at, int n, int width, int element, Out out, int depth) {
+    private static void typedVector(byte[] b, int end, int at, int n, int width, int element, Out out, int depth) {
+        within(at + (long) n * width, end);
         out.append((byte) '[');
         for (int i = 0; i < n; i++) {
             if (i > 0) {
@@ -126,67 +160,73 @@ public final class FlexJson {
             if (element == T_STRING) {
                 // Deprecated typed string vectors keep each length in the vector's width.
                 int s = indirect(b, pos, width);
-                string(b, s, length(b, s, width), out);
+                string(b, end, s, length(b, end, s, width), out);
             } else {
-                value(b, pos, width, element << 2, out, depth + 1);
+                value(b, end, pos, width, element << 2, out, depth + 1);
             }
         }
         out.append((byte) ']');
     }
 
-    private static void map(ByteBuffer b, int at, int width, Out out, int depth) {
-        int n = length(b, at, width);
+    private static void map(byte[] b, int end, int at, int width, Out out, int depth) {
+        int n = length(b, end, at, width);
         int keysWidth = (int) readUInt(b, at - 2 * width, width);
         int keys = indirect(b, at - 3 * width, width);
+        within(at + (long) n * (width + 1), end);
+        within(keys + (long) n * keysWidth, end);
         out.append((byte) '{');
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 out.append((byte) ',');
             }
-            key(b, indirect(b, keys + i * keysWidth, keysWidth), out);
+            key(b, end, indirect(b, keys + i * keysWidth, keysWidth), out);
             out.append((byte) ':');
-            value(b, at + i * width, width, b.get(at + n * width + i) & 0xFF, out, depth + 1);
+            value(b, end, at + i * width, width, b[at + n * width + i] & 0xFF, out, depth + 1);
         }
         out.append((byte) '}');
     }
 
-    private static int length(ByteBuffer b, int at, int width) {
+    /** The buffer is a scratch copy longer than the FlexBuffer: every read must stay below {@code end}. */
+    private static void within(long limit, int end) {
+        if (limit > end) {
+            throw new IllegalArgumentException("malformed FlexBuffer: a vector runs past its " + end + " bytes");
+        }
+    }
+
+    private static int length(byte[] b, int end, int at, int width) {
         long n = readUInt(b, at - width, width);
-        if (n < 0 || n > b.limit()) {
+        if (n < 0 || n > end) {
             throw new IllegalArgumentException("malformed FlexBuffer: length " + n + " at offset " + (at - width));
         }
         return (int) n;
     }
 
-    private static void key(ByteBuffer b, int at, Out out) {
-        int end = at;
-        int limit = b.limit();
-        while (end < limit && b.get(end) != 0) {
-            end++;
+    private static void key(byte[] b, int end, int at, Out out) {
+        int stop = at;
+        while (stop < end && b[stop] != 0) {
+            stop++;
         }
-        if (end == limit) {
+        if (stop == end) {
             throw new IllegalArgumentException("malformed FlexBuffer: a key at offset " + at + " has no terminating zero");
         }
-        string(b, at, end - at, out);
+        string(b, end, at, stop - at, out);
     }
 
     /** A JSON string literal of UTF-8 bytes; invalid UTF-8 is replaced as {@link String} decoding does. */
-    private static void string(ByteBuffer b, int at, int n, Out out) {
-        if (at + n > b.limit()) {
+    private static void string(byte[] b, int end, int at, int n, Out out) {
+        if (at + n > end) {
             throw new IndexOutOfBoundsException(at + n);
         }
         if (!validUtf8(b, at, n)) {
-            byte[] raw = new byte[n];
-            b.get(at, raw);
-            byte[] clean = new String(raw, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
-            string(ByteBuffer.wrap(clean), 0, clean.length, out);
+            byte[] clean = new String(b, at, n, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+            string(clean, clean.length, 0, clean.length, out);
             return;
         }
         out.ensure(n + 2);
         out.append((byte) '"');
         int run = at;
         for (int i = at; i < at + n; i++) {
-            int c = b.get(i) & 0xFF;
+            int c = b[i] & 0xFF;
             if (c >= 0x20 && c != '"' && c != '\\') {
                 continue;
             }
@@ -214,11 +254,11 @@ public final class FlexJson {
         out.append((byte) '"');
     }
 
-    private static boolean validUtf8(ByteBuffer b, int at, int n) {
+    private static boolean validUtf8(byte[] b, int at, int n) {
         int i = at;
         int end = at + n;
         while (i < end) {
-            int c = b.get(i) & 0xFF;
+            int c = b[i] & 0xFF;
             if (c < 0x80) {
                 i++;
                 continue;
@@ -242,7 +282,7 @@ public final class FlexJson {
             }
             int cp = c & (0x3F >> more);
             for (int k = 1; k <= more; k++) {
-                int d = b.get(i + k) & 0xFF;
+                int d = b[i + k] & 0xFF;
                 if ((d & 0xC0) != 0x80) {
                     return false;
                 }
@@ -256,38 +296,39 @@ public final class FlexJson {
         return true;
     }
 
-    private static int indirect(ByteBuffer b, int pos, int width) {
+    private static int indirect(byte[] b, int pos, int width) {
         long off = readUInt(b, pos, width);
+        // pos itself lies below the end: every caller reads it from a checked vector, map or root slot.
         if (off < 0 || off > pos) {
             throw new IllegalArgumentException("malformed FlexBuffer: offset " + off + " at " + pos + " points before the buffer");
         }
         return (int) (pos - off);
     }
 
-    private static long readUInt(ByteBuffer b, int pos, int width) {
+    private static long readUInt(byte[] b, int pos, int width) {
         return switch (width) {
-            case 1 -> b.get(pos) & 0xFFL;
-            case 2 -> b.getShort(pos) & 0xFFFFL;
-            case 4 -> b.getInt(pos) & 0xFFFF_FFFFL;
-            case 8 -> b.getLong(pos);
+            case 1 -> b[pos] & 0xFFL;
+            case 2 -> (short) SHORT.get(b, pos) & 0xFFFFL;
+            case 4 -> (int) INT.get(b, pos) & 0xFFFF_FFFFL;
+            case 8 -> (long) LONG.get(b, pos);
             default -> throw new IllegalArgumentException("malformed FlexBuffer: byte width " + width);
         };
     }
 
-    private static long readInt(ByteBuffer b, int pos, int width) {
+    private static long readInt(byte[] b, int pos, int width) {
         return switch (width) {
-            case 1 -> b.get(pos);
-            case 2 -> b.getShort(pos);
-            case 4 -> b.getInt(pos);
-            case 8 -> b.getLong(pos);
+            case 1 -> b[pos];
+            case 2 -> (short) SHORT.get(b, pos);
+            case 4 -> (int) INT.get(b, pos);
+            case 8 -> (long) LONG.get(b, pos);
             default -> throw new IllegalArgumentException("malformed FlexBuffer: byte width " + width);
         };
     }
 
-    private static double readDouble(ByteBuffer b, int pos, int width) {
+    private static double readDouble(byte[] b, int pos, int width) {
         return switch (width) {
-            case 4 -> b.getFloat(pos);
-            case 8 -> b.getDouble(pos);
+            case 4 -> (float) FLOAT.get(b, pos);
+            case 8 -> (double) DOUBLE.get(b, pos);
             default -> throw new IllegalArgumentException("malformed FlexBuffer: float byte width " + width);
         };
     }
@@ -356,10 +397,10 @@ public final class FlexJson {
             return this;
         }
 
-        void append(ByteBuffer src, int at, int n) {
+        void append(byte[] src, int at, int n) {
             if (n > 0) {
                 ensure(n);
-                src.get(at, bytes, length, n);
+                System.arraycopy(src, at, bytes, length, n);
                 length += n;
             }
         }

@@ -2,6 +2,7 @@ package io.xerv.host.engine;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 import java.util.UUID;
 
@@ -10,8 +11,9 @@ import java.util.UUID;
  *
  * <p>{@link #completion()} completes when the trace completes, fails or is cancelled (with the final
  * report; a failed trace is a successful future whose report says {@code failed}).
- * {@link #settled()} also completes when the trace suspends and waits for a resume. All three fail
- * only when the trace could not start (its arena could not be created).
+ * {@link #settled()} also completes when the trace suspends and waits for a resume; both wait for the
+ * end (or suspension) record to be durable, {@link #outcome()} does not. All fail only when the trace
+ * could not start (its arena could not be created).
  */
 public final class TraceHandle {
 
@@ -45,6 +47,22 @@ public final class TraceHandle {
     /** The report once the trace has ended or suspended. */
     public Future<TraceReport> settled() {
         return run.compose(r -> Future.<TraceReport>future(p -> context.runOnContext(v -> r.settled.future().onComplete(p))));
+    }
+
+    /**
+     * The report once the trace has ended or suspended and its start is durable, without waiting for
+     * its end record to be durable: what a caller answering with the trace's result needs. The trace
+     * is acknowledged by then; a crash before its end record is durable makes the next start finish it
+     * again from its last durable step, as for any crash in the middle of a trace. Fails as
+     * {@link #started()} does.
+     */
+    public Future<TraceReport> outcome() {
+        return run.compose(r -> r.started.future().compose(v -> {
+            if (Vertx.currentContext() == context) {
+                return r.outcome.future();
+            }
+            return Future.<TraceReport>future(p -> context.runOnContext(x -> r.outcome.future().onComplete(p)));
+        }));
     }
 
     /** A snapshot of the trace now. */

@@ -89,6 +89,8 @@ final class TraceRun {
     private TraceReport finalReport;
     final Promise<TraceReport> completion = Promise.promise();
     Promise<TraceReport> settled = Promise.promise();
+    /** As {@link #settled}, but completed as the trace ends, before its end record is durable. */
+    Promise<TraceReport> outcome = Promise.promise();
 
     /** A node waiting on a suspension. */
     record Waiting(Frame frame, int node, int gen, int attempt, Suspension suspension, long timer) {
@@ -298,8 +300,9 @@ final class TraceRun {
         if (!state.isFinal() && running == 0 && readyFrames.isEmpty() && !waiting.isEmpty()
                 && state != TraceStatus.SUSPENDED) {
             state = TraceStatus.SUSPENDED;
-            Promise<TraceReport> p = settled;
-            p.tryComplete(report());
+            TraceReport r = report();
+            settled.tryComplete(r);
+            outcome.tryComplete(r);
         }
     }
 
@@ -853,6 +856,7 @@ final class TraceRun {
         if (state == TraceStatus.SUSPENDED) {
             state = TraceStatus.RUNNING;
             settled = Promise.promise();
+            outcome = Promise.promise();
         }
         Frame f = w.frame();
         if (f.gen[w.node()] != w.gen() || f.state[w.node()] != SUSPENDED) {
@@ -936,6 +940,7 @@ final class TraceRun {
         readyTasks.clear();
         TraceReport r = report();
         finalReport = r;
+        outcome.tryComplete(r);
         WalRecord last = state == TraceStatus.COMPLETED
                 ? new WalRecord.TraceComplete(traceId, engine.clock.getAsLong())
                 : new WalRecord.TraceFailed(traceId, engine.clock.getAsLong(), failure == null ? state.label() : failure);

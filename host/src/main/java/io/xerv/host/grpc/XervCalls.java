@@ -94,7 +94,7 @@ final class XervCalls {
             if (!sync) {
                 return Future.succeededFuture(b.build());
             }
-            return a.handle().settled().map(report -> b.setTrace(Protos.trace(new JsonObject(report.toJson()))).build());
+            return a.handle().outcome().map(report -> b.setTrace(Protos.trace(new JsonObject(report.toJson()))).build());
         });
     }
 

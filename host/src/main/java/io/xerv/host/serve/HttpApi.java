@@ -173,7 +173,7 @@ public final class HttpApi {
                         .end("{\"traceId\":\"" + a.traceId() + "\"}");
                 return;
             }
-            a.handle().settled().onComplete(s -> {
+            a.handle().outcome().onComplete(s -> {
                 if (s.failed()) {
                     fail(res, s.cause());
                     return;
@@ -504,7 +504,7 @@ public final class HttpApi {
             } else if (!wait) {
                 res.setStatusCode(202).putHeader(CONTENT_TYPE, JSON).end("{\"traceId\":\"" + ar.result().traceId() + "\"}");
             } else {
-                ar.result().handle().settled().onComplete(s -> {
+                ar.result().handle().outcome().onComplete(s -> {
                     if (s.failed()) {
                         fail(res, s.cause());
                     } else {
