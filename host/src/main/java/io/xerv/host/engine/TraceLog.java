@@ -46,7 +46,11 @@ public final class TraceLog {
                     t.starts.merge(s.runKey(), 1, Integer::sum);
                     t.startTimes.put(s.runKey(), s.timeMillis());
                 }
-                case WalRecord.NodeDone d -> t.done.put(d.runKey(), d);
+                case WalRecord.NodeDone d -> {
+                    t.done.put(d.runKey(), d);
+                    // A pure node's start is not logged; its NodeDone carries the start time.
+                    t.startTimes.putIfAbsent(d.runKey(), d.timeMillis());
+                }
                 case WalRecord.TraceSuspended s -> t.suspended.put(s.runKey(), s);
                 case WalRecord.TraceResumed s -> t.resumed.put(s.hookId(), s);
                 case WalRecord.TraceComplete c -> t.end = c;

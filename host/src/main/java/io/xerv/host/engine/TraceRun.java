@@ -325,8 +325,13 @@ final class TraceRun {
         long startMillis = replay != null ? replay.startMillis(key, engine.clock.getAsLong()) : engine.clock.getAsLong();
         int gen = f.gen[i];
         int att = attempt;
-        if (!engine.waitsForLog || replay != null || n.pure) {
-            // A pure node may run again after a crash without harm: its start needs no durable wait.
+        if (n.pure) {
+            // A pure node may run again after a crash without harm: its start is not logged at all (its
+            // NodeDone carries the start time instead, for replays), and nothing waits for the log.
+            run(f, i, att, resumption, key, startMillis);
+            return;
+        }
+        if (!engine.waitsForLog || replay != null) {
             append(new WalRecord.NodeStart(traceId, startMillis, key, i, attempt), forcible(), Engine.IGNORE);
             run(f, i, att, resumption, key, startMillis);
             return;
@@ -355,7 +360,7 @@ final class TraceRun {
         if (n.execution == Execution.INLINE) {
             long t0 = System.nanoTime();
             Completion c = call(n, ctx);
-            complete(f, i, gen, attempt, c, System.nanoTime() - t0, key);
+            complete(f, i, gen, attempt, c, System.nanoTime() - t0, key, startMillis);
             return;
         }
         int att = attempt;
@@ -374,7 +379,7 @@ final class TraceRun {
                     return;
                 }
                 running--;
-                complete(f, i, gen, att, c, dt, key);
+                complete(f, i, gen, att, c, dt, key, startMillis);
                 drain();
             });
         });
@@ -385,7 +390,7 @@ final class TraceRun {
                 task.cancel(true);
                 running--;
                 complete(f, i, gen, att, Completion.fail("timed out after " + n.timeoutMs + " ms (timeout_ms)"),
-                        n.timeoutMs * 1_000_000L, key);
+                        n.timeoutMs * 1_000_000L, key, startMillis);
                 drain();
             });
         }
@@ -412,7 +417,7 @@ final class TraceRun {
         return m == null ? t.getClass().getName() : m;
     }
 
-    private void complete(Frame f, int i, int gen, int attempt, Completion c, long dt, String key) {
+    private void complete(Frame f, int i, int gen, int attempt, Completion c, long dt, String key, long startMillis) {
         if (state.isFinal() || f.gen[i] != gen || f.state[i] != RUNNING) {
             releaseNode(f, i);
             return;
@@ -440,7 +445,10 @@ final class TraceRun {
                 }
                 // No wait here: whatever runs next waits for its own NodeStart, which comes after this.
                 logArena();
-                append(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, firedPort, v.ptr().offset(),
+                // A pure node's start is not logged: its NodeDone's time is the start time (what the node's
+                // clock read), so that a replay gives it the same clock.
+                long doneMillis = n.pure ? startMillis : engine.clock.getAsLong();
+                append(new WalRecord.NodeDone(traceId, doneMillis, key, i, firedPort, v.ptr().offset(),
                         v.ptr().size(), attempt), forcible(), Engine.IGNORE);
                 proceed(f, i, firedPort, v);
                 releaseNode(f, i);

@@ -417,10 +417,19 @@ class CrashTest {
                     problems.add(key + ": " + d.size() + " NodeDone records");
                     continue;
                 }
+                List<Run> ran = children.runs.get(runs.get(key));
+                if (attempts.isEmpty()) {
+                    // Only a pure node's start goes unlogged; test::count is not pure.
+                    if (ran != null) {
+                        problems.add(key + " (" + runs.get(key) + "): a test::count run has a NodeDone but no NodeStart");
+                    } else if (d.get(0).attempt() < 1) {
+                        problems.add(key + ": NodeDone attempt " + d.get(0).attempt());
+                    }
+                    continue;
+                }
                 if (d.get(0).attempt() != attempts.size()) {
                     problems.add(key + ": NodeDone attempt " + d.get(0).attempt() + " after NodeStart attempts " + attempts);
                 }
-                List<Run> ran = children.runs.get(runs.get(key));
                 if (ran != null) {
                     // A test::count run happens after its NodeStart is durable, and none after its NodeDone.
                     for (Run r : ran) {
