@@ -284,38 +284,17 @@ final class PackedTrace {
             }
         }
 
-        /**
-         * Writes UTF-8 straight into the buffer, with no byte array per string; a lone surrogate
-         * becomes '?', as {@link String#getBytes} makes it.
-         */
+        /** Writes a string as UTF-8 (a lone surrogate becomes '?', as {@link String#getBytes} makes it). */
         private void putString(String s) {
             if (s == null) {
                 ensure(Integer.BYTES);
                 buf.putInt(NULL);
                 return;
             }
-            int n = s.length();
-            // At most 3 bytes per char: a surrogate pair (two chars) takes 4.
-            ensure(Integer.BYTES + 3L * n);
-            int lengthAt = buf.position();
-            buf.position(lengthAt + Integer.BYTES);
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (c < 0x80) {
-                    buf.put((byte) c);
-                } else if (c < 0x800) {
-                    buf.put((byte) (0xC0 | c >> 6)).put((byte) (0x80 | c & 0x3F));
-                } else if (!Character.isSurrogate(c)) {
-                    buf.put((byte) (0xE0 | c >> 12)).put((byte) (0x80 | c >> 6 & 0x3F)).put((byte) (0x80 | c & 0x3F));
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
-                    buf.put((byte) (0xF0 | cp >> 18)).put((byte) (0x80 | cp >> 12 & 0x3F))
-                            .put((byte) (0x80 | cp >> 6 & 0x3F)).put((byte) (0x80 | cp & 0x3F));
-                } else {
-                    buf.put((byte) '?');
-                }
-            }
-            buf.putInt(lengthAt, buf.position() - lengthAt - Integer.BYTES);
+            // The JDK's encoder copies Latin-1 strings (most ids, names and log lines) in bulk.
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            ensure(Integer.BYTES + (long) utf8.length);
+            buf.putInt(utf8.length).put(utf8);
         }
 
         private void ensure(long more) {
