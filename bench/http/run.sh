@@ -18,6 +18,8 @@
 #      seconds measures the shortfall and the measured run scales C to match (at most doubling it).
 #      The achieved rate is reported beside the latencies, which are wrk's own distribution (p50,
 #      p99) from request sent to response read.
+#   3. own half: the same at half of this server's own maximum (its latency at a load it sustains;
+#      when half the bare responder's maximum is above a server's maximum, step 2 measures it saturated).
 # Servers: the bare responder; `xerv serve` with the order flow (examples/flows/order_processing.yaml,
 # warmed up for SERVE_WARMUP seconds, default 60, before the measured runs) and a fresh data
 # directory, durability fsync (the default); then `xerv serve` again with durability none.
@@ -135,9 +137,21 @@ measure() {
     conns=$(( scaled < 2 * conns ? scaled : 2 * conns ))
   fi
   run_wrk "$name-half" "$url" "$conns" "$DELAY_MS"
-  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s (%s conns) | %s | %s | %s |' "$name" "$max_rps" \
+  local half_rps=$RPS half_conns=$conns half_p50=$P50 half_p99=$P99 half_errs=$ERRS
+  # 3. Half of this server's own maximum: its latency at a load it sustains.
+  local own=$(( max_rps / 2 ))
+  conns=$(( (own * DELAY_MS + 999) / 1000 ))
+  DURATION=$CALIBRATE
+  run_wrk "$name-own-calibrate" "$url" "$conns" "$DELAY_MS"
+  DURATION=$saved
+  if [[ "${RPS:-0}" -gt 0 ]]; then
+    local scaled=$(( (conns * own + RPS - 1) / RPS ))
+    conns=$(( scaled < 2 * conns ? scaled : 2 * conns ))
+  fi
+  run_wrk "$name-own-half" "$url" "$conns" "$DELAY_MS"
+  rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s (%s conns) | %s | %s | %s | %s | %s | %s |' "$name" "$max_rps" \
     "$(awk -v a="$max_rps" -v b="$BARE_RPS" 'BEGIN {printf "%.2f", a / b}')" "$max_p50" "$max_p99" "$max_errs" \
-    "$target" "$RPS" "$conns" "$P50" "$P99" "$ERRS")")
+    "$target" "$half_rps" "$half_conns" "$half_p50" "$half_p99" "$half_errs" "$RPS" "$P50" "$P99")")
 }
 
 {
@@ -186,7 +200,7 @@ if [[ -n "$PASSES" ]]; then
   warm "http://127.0.0.1:$PORT/api/orders"
   run_wrk "bare-again-max" "http://127.0.0.1:$PORT/api/orders" "$CONNECTIONS"
   stop_server
-  rows+=("$(printf '| bare, again at the end | %s | %s | %s | %s | %s | - | - | - | - | - |' "$RPS" \
+  rows+=("$(printf '| bare, again at the end | %s | %s | %s | %s | %s | - | - | - | - | - | - | - | - |' "$RPS" \
     "$(awk -v a="$RPS" -v b="$BARE_RPS" 'BEGIN {printf "%.2f", a / b}')" "$P50" "$P99" "$ERRS")")
 fi
 
@@ -194,8 +208,8 @@ fi
   cat "$tmp/head.txt"
   echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| server | max req/s | ratio to bare | max p50 ms | max p99 ms | max errors | half-load target req/s | half-load achieved req/s | half p50 ms | half p99 ms | half errors |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| server | max req/s | ratio to bare | max p50 ms | max p99 ms | max errors | half-load target req/s | half-load achieved req/s | half p50 ms | half p99 ms | half errors | own-half achieved req/s | own-half p50 ms | own-half p99 ms |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
   echo
   echo "# raw wrk output"
