@@ -1,6 +1,6 @@
--- Posts a distinct order on every request to an async webhook and appends the trace id of every
--- 202 answer to $ACK_FILE (one per line, flushed at once, so a killed server loses no record of
--- what it acknowledged); other answers are appended as "# status N".
+-- Posts a distinct order on every request to a webhook and appends the trace id of every 202 (async)
+-- or 200 (sync) answer to $ACK_FILE (one per line, flushed at once, so a killed server loses no
+-- record of what it acknowledged); other answers are appended as "# status N".
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
@@ -18,12 +18,12 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 202 then
+  if status == 202 or status == 200 then
     local id = string.match(body, '"traceId"%s*:%s*"([0-9a-f%-]+)"')
     if id then
       out:write(id, "\n")
     else
-      out:write("# 202 without a trace id\n")
+      out:write("# ", status, " without a trace id\n")
     end
   else
     out:write("# status ", status, "\n")

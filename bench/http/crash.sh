@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Crash check of `xerv serve` under webhook load: the order flow behind an async webhook (202 with
-# the trace id once the trace's start is durable) is loaded with wrk, the host is killed with
-# SIGKILL in the middle of the load, restarted on the same data directory, and killed again, KILLS
-# times; a last start recovers what the last kill left. Then io.xerv.bench.http.CrashCheck reads the
+# Crash check of `xerv serve` under webhook load: the order flow behind a webhook (async by default:
+# 202 with the trace id once the trace's start is durable; MODE=sync: 200 with the result) is loaded
+# with wrk, the host is killed with SIGKILL in the middle of the load, restarted on the same data
+# directory, and killed again, KILLS times; a last start recovers what the last kill left. Then io.xerv.bench.http.CrashCheck reads the
 # write-ahead log and checks that every acknowledged trace id started once and completed exactly
 # once. A sample of the acknowledged ids is also read back through GET /api/v1/traces/{id}.
 #
 #   bench/http/crash.sh             build, then run; exits 0 when every acknowledged trace passed;
 #                                   the output is kept in bench/results/http-crash-<time>.txt
 #
-# Environment: SKIP_BUILD=1 skips the Maven build; KILLS (default 3); CONNECTIONS (32); DURABILITY
+# Environment: SKIP_BUILD=1 skips the Maven build; MODE (async: 202 once the start is durable; sync:
+# 200 with the result, sent before the end record's sync); KILLS (default 3); CONNECTIONS (32); DURABILITY
 # (fsync); PORT (18081); SEED (of the kill delays, 2-5 s after the load starts); OUT (result file);
 # KEEP=1 keeps the data directory and logs.
 set -euo pipefail
@@ -18,6 +19,8 @@ source "$(dirname "$0")/../common.sh"
 KILLS=${KILLS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 DURABILITY=${DURABILITY:-fsync}
+MODE=${MODE:-async}
+[[ "$MODE" == async || "$MODE" == sync ]] || { echo "crash.sh: MODE must be async or sync, not $MODE" >&2; exit 2; }
 PORT=${PORT:-18081}
 SEED=${SEED:-$$}
 RANDOM=$SEED
@@ -39,11 +42,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The example order flow, answering 202 at /api/crash.
+# The example order flow at /api/crash, answering 202 (MODE=async) or 200 with the result (sync).
 mkdir -p "$tmp/flows"
 sed -e 's/^name: order_processing/name: crash_orders/' -e 's#path: /api/orders#path: /api/crash#' \
-    -e 's/mode: sync/mode: async/' examples/flows/order_processing.yaml > "$tmp/flows/crash_orders.yaml"
-grep -q 'mode: async' "$tmp/flows/crash_orders.yaml" || { echo "crash.sh: could not make the order flow async" >&2; exit 1; }
+    -e "s/mode: sync/mode: $MODE/" examples/flows/order_processing.yaml > "$tmp/flows/crash_orders.yaml"
+grep -q "mode: $MODE" "$tmp/flows/crash_orders.yaml" || { echo "crash.sh: could not make the order flow $MODE" >&2; exit 1; }
 : > "$acks"
 
 start_server() {
@@ -64,7 +67,7 @@ live_traces() {
 
 echo "# $(date -u) $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo ' with uncommitted changes')"
-echo "# kills: $KILLS, connections: $CONNECTIONS, durability: $DURABILITY, seed: $SEED"
+echo "# kills: $KILLS, connections: $CONNECTIONS, durability: $DURABILITY, mode: $MODE, seed: $SEED"
 for k in $(seq 1 "$KILLS"); do
   start_server
   ACK_FILE="$acks" wrk -t1 -c"$CONNECTIONS" -d60s --timeout 5s -s bench/http/ack.lua "$URL/api/crash" > "$tmp/wrk-$k.txt" 2>&1 &
