@@ -22,10 +22,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A finished trace's report packed into one byte array, which is all the API keeps of the trace
- * ({@link FinishedTraces}). Under webhook load the kept traces are young at every young collection,
- * so each object they hold is copied again and again: a packed trace is one object, where the report
- * it comes from is some fifty.
+ * A finished trace's report packed into one record of bytes, which is all the API keeps of the trace
+ * ({@link FinishedTraces}, which copies it off the heap). Under webhook load the kept traces are young
+ * at every young collection, so each object they hold is copied again and again: a packed trace is no
+ * object on the heap, where the report it comes from is some fifty, and packing one makes no array of
+ * its own (bar a non-ASCII string's bytes).
  *
  * <p>Layout, little-endian. The fixed header comes first so that a trace listing reads the id,
  * times, status and pipeline of a record without decoding the rest.
@@ -50,7 +51,7 @@ import java.util.UUID;
  * <p>Outputs are FlexBuffers blobs: an arena entry is copied as its bytes, once however many nodes
  * passed it on; any other value (a field of an entry, a map built by the engine) is encoded anew.
  * Decoding copies each blob into a {@link FlexValue} of its own. Stateless and thread-safe (each
- * thread encodes into a buffer of its own).
+ * thread encodes into a buffer of its own, which {@link #encode} hands back).
  */
 final class PackedTrace {
 
@@ -80,14 +81,15 @@ final class PackedTrace {
      * @param startedAt epoch millis when the trace was accepted (0 when unknown)
      * @param arena the trace's arena, whose entries the report's values may be; null when it has none
      *     (values are then encoded from what they read)
-     * @return a new array of exactly the record's length
+     * @return the record, from the buffer's position to its limit: this thread's encoding buffer, valid
+     *     until the thread encodes again (copy it to keep it)
      */
-    static byte[] encode(TraceReport r, long startedAt, Arena arena) {
+    static ByteBuffer encode(TraceReport r, long startedAt, Arena arena) {
         Writer w = WRITER.get();
         try {
             return w.write(r, startedAt, arena);
         } finally {
-            w.reset();
+            w.forget();
         }
     }
 
@@ -190,10 +192,10 @@ final class PackedTrace {
         return index == NULL ? null : blobs[index];
     }
 
-    /** One thread's encoding buffer and scratch; reset after each record. */
+    /** One thread's encoding buffer, holding its last record until the next, and scratch reset after each. */
     private static final class Writer {
         private static final int INITIAL = 4096;
-        /** A buffer grown past this for one large trace is dropped after it, not kept for the thread's life. */
+        /** A buffer grown past this for one large trace is dropped at the next encode, not kept for good. */
         private static final int KEEP = 1 << 20;
 
         private ByteBuffer buf = ByteBuffer.allocate(INITIAL).order(ByteOrder.LITTLE_ENDIAN);
@@ -203,7 +205,12 @@ final class PackedTrace {
         private int[] outputs = new int[16];
         private int blobs;
 
-        byte[] write(TraceReport r, long startedAt, Arena arena) {
+        ByteBuffer write(TraceReport r, long startedAt, Arena arena) {
+            if (buf.capacity() > KEEP) {
+                buf = ByteBuffer.allocate(INITIAL).order(ByteOrder.LITTLE_ENDIAN);
+            } else {
+                buf.clear();
+            }
             ensure(PIPELINE_OFFSET);
             buf.putLong(r.traceId().getMostSignificantBits()).putLong(r.traceId().getLeastSignificantBits())
                     .putLong(startedAt).putLong(r.micros()).put((byte) r.status().ordinal());
@@ -240,17 +247,13 @@ final class PackedTrace {
                 putString(n.error());
                 putStrings(n.logs());
             }
-            return Arrays.copyOf(buf.array(), buf.position());
+            return buf.flip();
         }
 
-        void reset() {
+        /** Drops the arena entries the last record copied, so that the thread does not hold them. */
+        void forget() {
             Arrays.fill(copied, 0, blobs, null);
             blobs = 0;
-            if (buf.capacity() > KEEP) {
-                buf = ByteBuffer.allocate(INITIAL).order(ByteOrder.LITTLE_ENDIAN);
-            } else {
-                buf.clear();
-            }
         }
 
         /** Writes a value's blob unless it is an arena entry written already; returns its index. */
@@ -279,8 +282,8 @@ final class PackedTrace {
         private void putStrings(List<String> strings) {
             ensure(Integer.BYTES);
             buf.putInt(strings.size());
-            for (String s : strings) {
-                putString(s);
+            for (int i = 0; i < strings.size(); i++) {
+                putString(strings.get(i));
             }
         }
 
@@ -291,10 +294,23 @@ final class PackedTrace {
                 buf.putInt(NULL);
                 return;
             }
-            // The JDK's encoder copies Latin-1 strings (most ids, names and log lines) in bulk.
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            ensure(Integer.BYTES + (long) utf8.length);
-            buf.putInt(utf8.length).put(utf8);
+            // Most ids, names and log lines are ASCII: their chars are their UTF-8 bytes, copied straight
+            // into the buffer. Anything else goes through the JDK's encoder, which makes an array.
+            int n = s.length();
+            ensure(Integer.BYTES + (long) n);
+            byte[] a = buf.array();
+            int at = buf.arrayOffset() + buf.position() + Integer.BYTES;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                    ensure(Integer.BYTES + (long) utf8.length);
+                    buf.putInt(utf8.length).put(utf8);
+                    return;
+                }
+                a[at + i] = (byte) c;
+            }
+            buf.putInt(n).position(buf.position() + n);
         }
 
         private void ensure(long more) {

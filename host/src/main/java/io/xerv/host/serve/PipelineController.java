@@ -547,17 +547,18 @@ public final class PipelineController implements AutoCloseable {
                 out.add(new TraceSummary(l.traceId, l.pipeline.name, l.version.label, s, l.startedAt));
             }
         }
+        if (out.size() >= limit) {
+            return out;
+        }
         // Filtered on the records' headers: only the rows listed are decoded.
         byte[] name = pipeline == null ? null : pipeline.getBytes(StandardCharsets.UTF_8);
-        for (byte[] r : finished.newestFirst()) {
-            if (out.size() >= limit) {
-                break;
-            }
+        finished.forEachNewestFirst(r -> {
             if ((name == null || PackedTrace.pipelineIs(r, name)) && (status == null || status == PackedTrace.status(r))) {
                 out.add(new TraceSummary(PackedTrace.traceId(r), PackedTrace.pipeline(r), PackedTrace.version(r),
                         PackedTrace.status(r), PackedTrace.startedAt(r)));
             }
-        }
+            return out.size() < limit;
+        });
         return out;
     }
 
@@ -793,7 +794,7 @@ public final class PipelineController implements AutoCloseable {
         TraceReport r = report != null ? report : new TraceReport(l.traceId, l.pipeline.name, l.version.label, "",
                 TraceStatus.FAILED, List.of(), null, "the trace could not start: " + failure.getMessage(), List.of(), 0);
         io.xerv.arena.Arena arena = report == null ? null : engine.arenas().find(l.traceId).orElse(null);
-        byte[] record;
+        ByteBuffer record;
         try {
             record = PackedTrace.encode(r, l.startedAt, arena);
         } catch (RuntimeException e) {

@@ -31,6 +31,14 @@ class PackedTraceTest {
     @TempDir
     Path dir;
 
+    /** The record encoded, copied out of the thread's buffer. */
+    private static byte[] pack(TraceReport r, long startedAt, Arena arena) {
+        ByteBuffer b = PackedTrace.encode(r, startedAt, arena);
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
     private static TraceReport report() {
         FlexValue order = ValueCodec.parseJson("{\"id\":\"o-1\",\"items\":[1,2.5,null,true],\"note\":\"Zoë says \\\"hi\\\"\"}");
         List<NodeReport> nodes = List.of(
@@ -50,7 +58,7 @@ class PackedTraceTest {
     @Test
     void aReportDecodesToOneThatRendersTheSameJson() {
         TraceReport r = report();
-        byte[] record = PackedTrace.encode(r, STARTED_AT, null);
+        byte[] record = pack(r, STARTED_AT, null);
 
         TraceReport back = PackedTrace.decode(record);
 
@@ -63,7 +71,7 @@ class PackedTraceTest {
     @Test
     void theHeaderReadsWithoutADecode() {
         TraceReport r = report();
-        byte[] record = PackedTrace.encode(r, STARTED_AT, null);
+        byte[] record = pack(r, STARTED_AT, null);
 
         assertThat(PackedTrace.traceId(record)).isEqualTo(r.traceId());
         assertThat(PackedTrace.pipeline(record)).isEqualTo("orders-ü");
@@ -78,7 +86,7 @@ class PackedTraceTest {
     @Test
     void aViewOfARecordShowsTheReport() {
         TraceReport r = report();
-        TraceView v = TraceView.packed(PackedTrace.encode(r, STARTED_AT, null));
+        TraceView v = TraceView.packed(pack(r, STARTED_AT, null));
 
         assertThat(v.traceId()).isEqualTo(r.traceId());
         assertThat(v.pipeline()).isEqualTo(r.pipeline());
@@ -92,7 +100,7 @@ class PackedTraceTest {
     void aReportWithNoNodesAndNoResultRoundTrips() {
         TraceReport r = new TraceReport(UUID.randomUUID(), "p", "", "", TraceStatus.FAILED, List.of(), null,
                 "the trace could not start: no room", List.of(), 0);
-        byte[] record = PackedTrace.encode(r, 0, null);
+        byte[] record = pack(r, 0, null);
 
         assertThat(PackedTrace.decode(record).toJson()).isEqualTo(r.toJson());
         assertThat(PackedTrace.version(record)).isEmpty();
@@ -103,7 +111,7 @@ class PackedTraceTest {
         TraceReport r = new TraceReport(UUID.randomUUID(), "a\uD800b", "v1", "t", TraceStatus.COMPLETED, List.of(),
                 null, null, List.of(), 1);
 
-        assertThat(PackedTrace.pipeline(PackedTrace.encode(r, 0, null))).isEqualTo("a?b");
+        assertThat(PackedTrace.pipeline(pack(r, 0, null))).isEqualTo("a?b");
     }
 
     @Test
@@ -114,8 +122,8 @@ class PackedTraceTest {
                         List.of(big))), Values.of(big), null, List.of(), 1);
         TraceReport small = report();
 
-        assertThat(PackedTrace.decode(PackedTrace.encode(large, 0, null)).toJson()).isEqualTo(large.toJson());
-        assertThat(PackedTrace.decode(PackedTrace.encode(small, 0, null)).toJson()).isEqualTo(small.toJson());
+        assertThat(PackedTrace.decode(pack(large, 0, null)).toJson()).isEqualTo(large.toJson());
+        assertThat(PackedTrace.decode(pack(small, 0, null)).toJson()).isEqualTo(small.toJson());
     }
 
     @Test
@@ -140,7 +148,7 @@ class PackedTraceTest {
                     new NodeReport("c", "std::map", NodeStatus.COMPLETED, "out", items, 1, 1, 1, null, List.of())),
                     order, null, List.of(), 10);
             json = r.toJson();
-            record = PackedTrace.encode(r, STARTED_AT, arena);
+            record = pack(r, STARTED_AT, arena);
         }
         // The store is closed: a value still viewing the arena could not be read.
         TraceReport back = PackedTrace.decode(record);
