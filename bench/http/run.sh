@@ -113,9 +113,29 @@ warm() {
   WRK_DELAY_MS=0 taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$LUA" "$1" > /dev/null
 }
 
+# NAME URL RATE: offers about RATE req/s with wrk's delay() and sets RPS P50 P99 ERRS and CONNS.
+# wrk's timers and each response's time make C connections offer less than C * 1000 / DELAY_MS: one
+# calibration run measures by how much, and the measured run scales the connections to match.
+offer() {
+  local name=$1 url=$2 rate=$3
+  CONNS=$(( (rate * DELAY_MS + 999) / 1000 ))
+  local saved=$DURATION
+  DURATION=$CALIBRATE
+  run_wrk "$name-calibrate" "$url" "$CONNS" "$DELAY_MS"
+  DURATION=$saved
+  # At most doubled: a server that cannot reach the rate saturates either way, and thousands of
+  # connections would only measure wrk's timeouts.
+  if [[ "${RPS:-0}" -gt 0 ]]; then
+    local scaled=$(( (CONNS * rate + RPS - 1) / RPS ))
+    CONNS=$(( scaled < 2 * CONNS ? scaled : 2 * CONNS ))
+  fi
+  run_wrk "$name" "$url" "$CONNS" "$DELAY_MS"
+}
+
 rows=()
 BARE_RPS=0
-# NAME URL: warm up, max, then half of the bare responder's max.
+# NAME URL: warm up, max, half of the bare responder's max, then half of this server's own max (its
+# latency at a load it sustains).
 measure() {
   local name=$1 url=$2
   warm "$url"
@@ -123,32 +143,9 @@ measure() {
   local max_rps=$RPS max_p50=$P50 max_p99=$P99 max_errs=$ERRS
   if [[ "$BARE_RPS" == 0 ]]; then BARE_RPS=$max_rps; fi
   local target=$(( BARE_RPS / 2 ))
-  # wrk's timers and each response's time make C connections offer less than C * 1000 / DELAY_MS:
-  # one calibration run measures by how much, and the measured run scales the connections to match.
-  local conns=$(( (target * DELAY_MS + 999) / 1000 ))
-  local saved=$DURATION
-  DURATION=$CALIBRATE
-  run_wrk "$name-calibrate" "$url" "$conns" "$DELAY_MS"
-  DURATION=$saved
-  # At most doubled: a server that cannot reach the target saturates either way, and thousands of
-  # connections would only measure wrk's timeouts.
-  if [[ "${RPS:-0}" -gt 0 ]]; then
-    local scaled=$(( (conns * target + RPS - 1) / RPS ))
-    conns=$(( scaled < 2 * conns ? scaled : 2 * conns ))
-  fi
-  run_wrk "$name-half" "$url" "$conns" "$DELAY_MS"
-  local half_rps=$RPS half_conns=$conns half_p50=$P50 half_p99=$P99 half_errs=$ERRS
-  # 3. Half of this server's own maximum: its latency at a load it sustains.
-  local own=$(( max_rps / 2 ))
-  conns=$(( (own * DELAY_MS + 999) / 1000 ))
-  DURATION=$CALIBRATE
-  run_wrk "$name-own-calibrate" "$url" "$conns" "$DELAY_MS"
-  DURATION=$saved
-  if [[ "${RPS:-0}" -gt 0 ]]; then
-    local scaled=$(( (conns * own + RPS - 1) / RPS ))
-    conns=$(( scaled < 2 * conns ? scaled : 2 * conns ))
-  fi
-  run_wrk "$name-own-half" "$url" "$conns" "$DELAY_MS"
+  offer "$name-half" "$url" "$target"
+  local half_rps=$RPS half_conns=$CONNS half_p50=$P50 half_p99=$P99 half_errs=$ERRS
+  offer "$name-own-half" "$url" $(( max_rps / 2 ))
   rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s (%s conns) | %s | %s | %s | %s | %s | %s |' "$name" "$max_rps" \
     "$(awk -v a="$max_rps" -v b="$BARE_RPS" 'BEGIN {printf "%.2f", a / b}')" "$max_p50" "$max_p99" "$max_errs" \
     "$target" "$half_rps" "$half_conns" "$half_p50" "$half_p99" "$half_errs" "$RPS" "$P50" "$P99")")
