@@ -525,8 +525,26 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        close(CLOSE_WAIT_MILLIS);
+    }
+
+    /** How long {@link #close()} waits for Vert.x to stop its event loops. */
+    static final long CLOSE_WAIT_MILLIS = 10_000;
+
+    /**
+     * Closes, waiting at most {@code waitMillis} for Vert.x: an event loop stuck in a node that never
+     * returns must not keep the WAL open for ever. The log is then closed anyway (it syncs what was
+     * queued), so every acknowledged record is on disk when this returns.
+     */
+    void close(long waitMillis) {
         try {
-            vertx.close().await();
+            vertx.close().toCompletionStage().toCompletableFuture().get(waitMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
+                    "Vert.x did not stop within " + waitMillis + " ms (an event loop is busy); closing the"
+                            + " write-ahead log and the arenas anyway");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             // Closing anyway.
         }
