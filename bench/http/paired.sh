@@ -24,13 +24,8 @@ WRK_CPU=${WRK_CPU:-0}
 SERVER_CPU=${SERVER_CPU:-1}
 PORT=${PORT:-18080}
 BARE_PORT=$((PORT + 1))
-LUA=bench/http/post.lua
-JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xms1g -Xmx1g)
+source bench/http/lib.sh
 
-command -v wrk >/dev/null || { echo "paired.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
-command -v taskset >/dev/null || { echo "paired.sh: needs taskset (util-linux)" >&2; exit 1; }
-
-mkdir -p bench/results
 out="${OUT:-bench/results/http-paired-$DURABILITY-$(date -u +%Y%m%dT%H%MZ).txt}"
 tmp=$(mktemp -d /tmp/xerv-http-paired.XXXXXX)
 pids=()
@@ -41,42 +36,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-await_ready() {
-  for _ in $(seq 1 1200); do
-    if [[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-        --data '{"id":"warm","risk_score":0.1}' "$1" 2>/dev/null)" == 200 ]]; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "paired.sh: $1 did not answer 200 within 120 s; server output:" >&2
-  cat "$tmp"/*.log >&2
-  exit 1
-}
-
 # URL SECONDS: one wrk run; prints its requests/s.
 load() {
   taskset -c "$WRK_CPU" wrk -t1 -c"$CONNECTIONS" -d"$2s" --timeout 10s -s "$LUA" "$1" \
     | tee -a "$tmp/raw.txt" | awk '/^Requests\/sec:/ {printf "%.0f", $2}'
 }
 
-mkdir -p "$tmp/flows"
-cp examples/flows/order_processing.yaml "$tmp/flows/"
-taskset -c "$SERVER_CPU" "${JAVA[@]}" -cp 'bench/target/xerv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' \
-  io.xerv.bench.http.BareResponder "$BARE_PORT" > "$tmp/bare.log" 2>&1 &
-pids+=($!)
-XERV_JAVA_OPTS="-Xms1g -Xmx1g" taskset -c "$SERVER_CPU" ./xerv serve --flows "$tmp/flows" --data-dir "$tmp/data" \
-  --port "$PORT" --durability "$DURABILITY" > "$tmp/serve.log" 2>&1 &
-pids+=($!)
+order_flow_only "$tmp/flows"
+start_bare "$BARE_PORT" "$tmp/bare.log"
+pids+=("$STARTED")
+start_serve "$PORT" "$DURABILITY" "$tmp/flows" "$tmp/data" "$tmp/serve.log"
+pids+=("$STARTED")
 bare="http://127.0.0.1:$BARE_PORT/api/orders"
 serve="http://127.0.0.1:$PORT/api/orders"
-await_ready "$bare"
-await_ready "$serve"
+await_ready "$bare" "${pids[0]}" "$tmp/bare.log"
+await_ready "$serve" "${pids[1]}" "$tmp/serve.log"
 
 {
-  echo "# $(date -u) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-  echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo ' with uncommitted changes')"
+  header
   echo "# wrk on CPU $WRK_CPU, both servers on CPU $SERVER_CPU; $CONNECTIONS connections; $ROUNDS rounds of ${DURATION}s each;" \
     "warm-up ${SERVE_WARMUP}s (serve) and ${WARMUP}s (bare); xerv serve durability $DURABILITY"
 } > "$tmp/head.txt"

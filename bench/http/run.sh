@@ -43,13 +43,8 @@ WRK_CPU=${WRK_CPU:-0}
 SERVER_CPU=${SERVER_CPU:-1}
 PORT=${PORT:-18080}
 PASSES=${PASSES-fsync none}
-LUA=bench/http/post.lua
-JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xms1g -Xmx1g)
+source bench/http/lib.sh
 
-command -v wrk >/dev/null || { echo "run.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
-command -v taskset >/dev/null || { echo "run.sh: needs taskset (util-linux)" >&2; exit 1; }
-
-mkdir -p bench/results
 out="${OUT:-bench/results/http-$(date -u +%Y%m%dT%H%MZ).txt}"
 tmp=$(mktemp -d /tmp/xerv-http-bench.XXXXXX)
 server_pid=""
@@ -71,20 +66,6 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-# Waits until POST $1 answers 200 (at most 120 s: the first `xerv serve` may recover or compile).
-await_ready() {
-  for _ in $(seq 1 1200); do
-    if [[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-        --data '{"id":"warm","risk_score":0.1}' "$1" 2>/dev/null)" == 200 ]]; then
-      return 0
-    fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "run.sh: the server exited; its output:" >&2; cat "$tmp/server.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "run.sh: $1 did not answer 200 within 120 s" >&2
-  exit 1
-}
 
 # wrk's latency ("1.23ms", "456.00us", "1.02s") in milliseconds.
 to_ms() {
@@ -152,33 +133,26 @@ measure() {
 }
 
 {
-  echo "# $(date -u) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-  echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- 2>/dev/null || echo ' with uncommitted changes')"
+  header
   echo "# wrk on CPU $WRK_CPU, server on CPU $SERVER_CPU; max: $CONNECTIONS connections, ${DURATION}s after ${WARMUP}s warm-up; half: delay ${DELAY_MS} ms per connection, ${CALIBRATE}s calibration"
 } > "$tmp/head.txt"
 cat "$tmp/head.txt"
 
-# xerv serve deploys the order flow only: the measured webhook, without the start-up work (WASM
-# compiles, JS engine) of the other examples on the server's one core.
-mkdir -p "$tmp/flows"
-cp examples/flows/order_processing.yaml "$tmp/flows/"
+order_flow_only "$tmp/flows"
 
 # 1. The bare responder.
-taskset -c "$SERVER_CPU" "${JAVA[@]}" -cp 'bench/target/xerv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' \
-  io.xerv.bench.http.BareResponder "$PORT" > "$tmp/server.log" 2>&1 &
-server_pid=$!
-await_ready "http://127.0.0.1:$PORT/api/orders"
+start_bare "$PORT" "$tmp/server.log"
+server_pid=$STARTED
+await_ready "http://127.0.0.1:$PORT/api/orders" "$server_pid" "$tmp/server.log"
 measure bare "http://127.0.0.1:$PORT/api/orders"
 stop_server
 echo "bare responder: $BARE_RPS req/s"
 
 # 2. xerv serve, durability fsync then none; a fresh data directory each time.
 for durability in $PASSES; do
-  XERV_JAVA_OPTS="-Xms1g -Xmx1g" taskset -c "$SERVER_CPU" ./xerv serve --flows "$tmp/flows" --data-dir "$tmp/data-$durability" \
-    --port "$PORT" --durability "$durability" > "$tmp/server.log" 2>&1 &
-  server_pid=$!
-  await_ready "http://127.0.0.1:$PORT/api/orders"
+  start_serve "$PORT" "$durability" "$tmp/flows" "$tmp/data-$durability" "$tmp/server.log"
+  server_pid=$STARTED
+  await_ready "http://127.0.0.1:$PORT/api/orders" "$server_pid" "$tmp/server.log"
   # The host runs far more code than the bare responder, and its JIT shares the one core: it needs a
   # longer warm-up before its steady state (measured: 1.8k, 8.8k, 18.9k req/s in three 10 s runs).
   WARMUP=$SERVE_WARMUP warm "http://127.0.0.1:$PORT/api/orders"
@@ -190,10 +164,9 @@ done
 
 # 3. The bare responder again, max only: how much the machine drifted during the run.
 if [[ -n "$PASSES" ]]; then
-  taskset -c "$SERVER_CPU" "${JAVA[@]}" -cp 'bench/target/xerv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' \
-    io.xerv.bench.http.BareResponder "$PORT" > "$tmp/server.log" 2>&1 &
-  server_pid=$!
-  await_ready "http://127.0.0.1:$PORT/api/orders"
+  start_bare "$PORT" "$tmp/server.log"
+  server_pid=$STARTED
+  await_ready "http://127.0.0.1:$PORT/api/orders" "$server_pid" "$tmp/server.log"
   warm "http://127.0.0.1:$PORT/api/orders"
   run_wrk "bare-again-max" "http://127.0.0.1:$PORT/api/orders" "$CONNECTIONS"
   stop_server
