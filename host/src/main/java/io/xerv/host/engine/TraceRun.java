@@ -137,14 +137,17 @@ final class TraceRun {
             io.xerv.arena.RelPtr p = ((io.xerv.arena.FlexValue) payload).ptr();
             logArena();
             append(new WalRecord.TraceStart(traceId, engine.clock.getAsLong(), flow.name(), flow.version(),
-                    flow.digest(), triggerId, p.offset(), p.size()), forcible(), (lsn, err) -> {
+                    flow.digest(), triggerId, p.offset(), p.size()), forcible(),
+                    // Completed on the trace's context: what waits for the start (the acknowledgement,
+                    // the answer) runs there, not on the log's writer, which goes on to the next sync.
+                    (lsn, err) -> context.runOnContext(v -> {
                         if (err == null) {
                             started.tryComplete();
                         } else {
                             started.tryFail(err);
-                            context.runOnContext(v -> fail("write-ahead log failed: " + err.getMessage()));
+                            fail("write-ahead log failed: " + err.getMessage());
                         }
-                    });
+                    }));
         } else {
             started.tryComplete();
         }
