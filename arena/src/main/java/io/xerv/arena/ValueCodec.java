@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.google.flatbuffers.FlexBuffersBuilder;
 import io.xerv.plugin.Value;
 import io.xerv.plugin.Values;
 
@@ -33,11 +32,7 @@ public final class ValueCodec {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
             .build();
 
-    private static final ThreadLocal<FlexBuffersBuilder> BUILDER =
-            // No key or string sharing: it costs a hash lookup per key and string, and most values
-            // are a single webhook body or node output whose keys rarely repeat enough to pay for it.
-            ThreadLocal.withInitial(() -> new FlexBuffersBuilder(new com.google.flatbuffers.ArrayReadWriteBuf(1024),
-                    FlexBuffersBuilder.BUILDER_FLAG_NONE));
+    private static final ThreadLocal<FlexWriter> BUILDER = ThreadLocal.withInitial(() -> new FlexWriter(1024));
 
     /**
      * The keys of the objects being parsed, innermost last; checked for duplicates by a scan, which for
@@ -62,7 +57,7 @@ public final class ValueCodec {
      * @return FlexBuffers bytes between position and limit; valid until this thread encodes again
      */
     public static ByteBuffer encode(Object value) {
-        FlexBuffersBuilder b = builder();
+        FlexWriter b = builder();
         put(b, null, value);
         return b.finish();
     }
@@ -114,7 +109,7 @@ public final class ValueCodec {
 
     private static ByteBuffer encodeJson(JsonParser p) throws IOException {
         KEYS.get().top = 0;
-        FlexBuffersBuilder b = builder();
+        FlexWriter b = builder();
         JsonToken t = p.nextToken();
         if (t == null) {
             throw new IllegalArgumentException("malformed JSON: the input is empty");
@@ -145,16 +140,16 @@ public final class ValueCodec {
         return new IllegalArgumentException("malformed JSON: " + e.getMessage(), e);
     }
 
-    private static FlexBuffersBuilder builder() {
-        FlexBuffersBuilder b = BUILDER.get();
+    private static FlexWriter builder() {
+        FlexWriter b = BUILDER.get();
         b.clear();
         return b;
     }
 
-    private static void putJson(FlexBuffersBuilder b, String key, JsonParser p, JsonToken t) throws IOException {
+    private static void putJson(FlexWriter b, String key, JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT -> {
-                int start = b.startMap();
+                int start = b.start();
                 KeyStack stack = KEYS.get();
                 int from = stack.top;
                 int count = 0;
@@ -192,7 +187,7 @@ public final class ValueCodec {
                 b.endMap(key, start);
             }
             case START_ARRAY -> {
-                int start = b.startVector();
+                int start = b.start();
                 JsonToken n;
                 while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
                     if (n == null) {
@@ -200,7 +195,7 @@ public final class ValueCodec {
                     }
                     putJson(b, null, p, n);
                 }
-                b.endVector(key, start, false, false);
+                b.endVector(key, start);
             }
             case VALUE_STRING -> b.putString(key, p.getText());
             case VALUE_NUMBER_INT -> {
@@ -218,7 +213,7 @@ public final class ValueCodec {
         }
     }
 
-    private static void put(FlexBuffersBuilder b, String key, Object o) {
+    private static void put(FlexWriter b, String key, Object o) {
         if (o == null) {
             b.putNull(key);
         } else if (o instanceof Value v) {
@@ -234,7 +229,7 @@ public final class ValueCodec {
         } else if (o instanceof byte[] bytes) {
             b.putBlob(key, bytes);
         } else if (o instanceof Map<?, ?> m) {
-            int start = b.startMap();
+            int start = b.start();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getKey() instanceof CharSequence k)) {
                     throw new IllegalArgumentException("map keys must be strings, found "
@@ -244,11 +239,11 @@ public final class ValueCodec {
             }
             b.endMap(key, start);
         } else if (o instanceof List<?> l) {
-            int start = b.startVector();
+            int start = b.start();
             for (Object item : l) {
                 put(b, null, item);
             }
-            b.endVector(key, start, false, false);
+            b.endVector(key, start);
         } else if (o instanceof Object[] a) {
             put(b, key, List.of(a));
         } else {
@@ -257,7 +252,7 @@ public final class ValueCodec {
         }
     }
 
-    private static void putValue(FlexBuffersBuilder b, String key, Value v) {
+    private static void putValue(FlexWriter b, String key, Value v) {
         switch (v.type()) {
             case NULL -> b.putNull(key);
             case BOOL -> b.putBoolean(key, v.asBoolean());
@@ -271,15 +266,15 @@ public final class ValueCodec {
                 b.putBlob(key, raw);
             }
             case LIST -> {
-                int start = b.startVector();
+                int start = b.start();
                 int n = v.size();
                 for (int i = 0; i < n; i++) {
                     putValue(b, null, v.get(i));
                 }
-                b.endVector(key, start, false, false);
+                b.endVector(key, start);
             }
             case MAP -> {
-                int start = b.startMap();
+                int start = b.start();
                 int n = v.size();
                 for (int i = 0; i < n; i++) {
                     putValue(b, v.keyAt(i), v.valueAt(i));
