@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -71,5 +72,82 @@ public final class TraceHandle {
             TraceReport fin = r.finalReport();
             p.complete(fin != null ? fin : r.report());
         })));
+    }
+
+    /**
+     * Registers an observer of the trace's changes. It first hears the trace as it is when the
+     * registration lands on the trace's context (each node that is not pending, then the trace's
+     * status, or its end when it has ended), then every change after that: nothing is missed and
+     * nothing is heard twice. Registered from the trace's own context before its run is built (right
+     * after starting it there), it hears the whole trace. A trace that could not start is never heard.
+     *
+     * @return the registration: closing it (from any thread) stops the calls, none starts after
+     *     {@code close} returns. A trace drops its observers itself once it has ended.
+     */
+    public Observation observe(TraceObserver observer) {
+        Registration reg = new Registration(Objects.requireNonNull(observer, "observer"));
+        run.onSuccess(r -> onContext(() -> {
+            if (!reg.closed) {
+                r.observe(reg);
+            }
+        }));
+        return reg;
+    }
+
+    /** How many observers the trace has now (for tests and diagnostics). */
+    public Future<Integer> observerCount() {
+        return run.compose(r -> Future.future(p -> onContext(() -> p.complete(r.observerCount()))));
+    }
+
+    private void onContext(Runnable task) {
+        if (Vertx.currentContext() == context) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
+    }
+
+    /** An observer's registration with a trace. Thread-safe. */
+    public interface Observation extends AutoCloseable {
+        /** Stops the observer's calls; from any thread, twice is harmless. */
+        @Override
+        void close();
+    }
+
+    /** One observer's registration: passes the trace's calls on until closed. */
+    private final class Registration implements TraceObserver, Observation {
+        private final TraceObserver observer;
+        private volatile boolean closed;
+
+        Registration(TraceObserver observer) {
+            this.observer = observer;
+        }
+
+        @Override
+        public void nodeChanged(NodeReport node) {
+            if (!closed) {
+                observer.nodeChanged(node);
+            }
+        }
+
+        @Override
+        public void statusChanged(TraceStatus status) {
+            if (!closed) {
+                observer.statusChanged(status);
+            }
+        }
+
+        @Override
+        public void ended(TraceReport report) {
+            if (!closed) {
+                observer.ended(report);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            run.onSuccess(r -> onContext(() -> r.unobserve(this)));
+        }
     }
 }

@@ -87,6 +87,8 @@ final class TraceRun {
     /** The arena offset up to which the log carries this trace's bytes. */
     private long loggedUpTo;
     private TraceReport finalReport;
+    /** Who hears this trace's changes, or null when no one does (the common case: one branch per change). */
+    private TraceObserver[] observers;
     final Promise<TraceReport> completion = Promise.promise();
     Promise<TraceReport> settled = Promise.promise();
     /** As {@link #settled}, but completed as the trace ends, before its end record is durable. */
@@ -260,6 +262,9 @@ final class TraceRun {
             status[i] = NodeStatus.SKIPPED;
             port[i] = null;
             output[i] = null;
+            if (observers != null) {
+                nodeChanged(i);
+            }
         }
         for (int e : nodes[i].out) {
             settle(f, e, null);
@@ -303,6 +308,9 @@ final class TraceRun {
         if (!state.isFinal() && running == 0 && readyFrames.isEmpty() && !waiting.isEmpty()
                 && state != TraceStatus.SUSPENDED) {
             state = TraceStatus.SUSPENDED;
+            if (observers != null) {
+                statusChanged();
+            }
             TraceReport r = report();
             settled.tryComplete(r);
             outcome.tryComplete(r);
@@ -325,6 +333,9 @@ final class TraceRun {
         }
         f.state[i] = RUNNING;
         status[i] = NodeStatus.RUNNING;
+        if (observers != null) {
+            nodeChanged(i);
+        }
         long startMillis = replay != null ? replay.startMillis(key, engine.clock.getAsLong()) : engine.clock.getAsLong();
         int gen = f.gen[i];
         int att = attempt;
@@ -442,6 +453,9 @@ final class TraceRun {
                 port[i] = c.port();
                 output[i] = v;
                 error[i] = null;
+                if (observers != null) {
+                    nodeChanged(i);
+                }
                 String firedPort = c.port();
                 if (replay != null) {
                     replay.compare(key, n.id, firedPort, v);
@@ -519,6 +533,9 @@ final class TraceRun {
             f.state[i] = DONE;
             status[i] = NodeStatus.COMPLETED;
         }
+        if (observers != null) {
+            nodeChanged(i);
+        }
         proceed(f, i, d.port(), v);
         releaseNode(f, i);
     }
@@ -579,6 +596,9 @@ final class TraceRun {
             FlexValue err = arena.appendValue(i + 1, Map.of("error", c.message(), "node", n.id, "attempts", attempt));
             output[i] = err;
             f.out[i] = err;
+            if (observers != null) {
+                nodeChanged(i);
+            }
             logArena();
             append(new WalRecord.NodeDone(traceId, engine.clock.getAsLong(), key, i, NodeFactory.ERROR_PORT,
                     err.ptr().offset(), err.ptr().size(), attempt), forcible(), Engine.IGNORE);
@@ -586,6 +606,9 @@ final class TraceRun {
             releaseNode(f, i);
         } else {
             output[i] = null;
+            if (observers != null) {
+                nodeChanged(i);
+            }
             fail("node '" + n.id + "' failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": " + c.message());
         }
     }
@@ -814,6 +837,9 @@ final class TraceRun {
         }
         f.state[i] = SUSPENDED;
         status[i] = NodeStatus.SUSPENDED;
+        if (observers != null) {
+            nodeChanged(i);
+        }
         long now = engine.clock.getAsLong();
         long deadline = s.timeoutMillis() > 0 ? now + s.timeoutMillis() : 0;
         WalRecord.TraceSuspended before = log == null ? null : log.suspended.get(key);
@@ -866,6 +892,9 @@ final class TraceRun {
         }
         if (state == TraceStatus.SUSPENDED) {
             state = TraceStatus.RUNNING;
+            if (observers != null) {
+                statusChanged();
+            }
             settled = Promise.promise();
             outcome = Promise.promise();
         }
@@ -951,6 +980,9 @@ final class TraceRun {
         readyTasks.clear();
         TraceReport r = report();
         finalReport = r;
+        if (observers != null) {
+            ended(r);
+        }
         outcome.tryComplete(r);
         WalRecord last = state == TraceStatus.COMPLETED
                 ? new WalRecord.TraceComplete(traceId, engine.clock.getAsLong())
@@ -1022,6 +1054,113 @@ final class TraceRun {
             m.put(nodes[s].id, root.out[s]);
         }
         return Values.of(m);
+    }
+
+    // ---- observers ----
+
+    /**
+     * Registers an observer: it hears the trace as it is now, then every change. Snapshot and
+     * registration happen in this one task on the trace's context, so nothing falls between them.
+     */
+    void observe(TraceObserver o) {
+        TraceReport now = finalReport != null ? finalReport : report();
+        try {
+            for (NodeReport n : now.nodes()) {
+                if (n.status() != NodeStatus.PENDING) {
+                    o.nodeChanged(n);
+                }
+            }
+            if (now.status().isFinal()) {
+                o.ended(now);
+                return;
+            }
+            o.statusChanged(now.status());
+        } catch (RuntimeException e) {
+            observerFailed(o, e);
+            return;
+        }
+        // A new array for each change: a change being told goes on over the array it read.
+        if (observers == null) {
+            observers = new TraceObserver[] {o};
+        } else {
+            observers = java.util.Arrays.copyOf(observers, observers.length + 1);
+            observers[observers.length - 1] = o;
+        }
+    }
+
+    void unobserve(TraceObserver o) {
+        TraceObserver[] os = observers;
+        if (os == null) {
+            return;
+        }
+        int k = java.util.Arrays.asList(os).indexOf(o);
+        if (k < 0) {
+            return;
+        }
+        if (os.length == 1) {
+            observers = null;
+            return;
+        }
+        TraceObserver[] fewer = new TraceObserver[os.length - 1];
+        System.arraycopy(os, 0, fewer, 0, k);
+        System.arraycopy(os, k + 1, fewer, k, os.length - k - 1);
+        observers = fewer;
+    }
+
+    int observerCount() {
+        return observers == null ? 0 : observers.length;
+    }
+
+    private void nodeChanged(int i) {
+        tell(new NodeReport(nodes[i].id, nodes[i].type, status[i], port[i], output[i], nanos[i] / 1000, runs[i],
+                attempts[i], error[i], logs[i] == null ? List.of() : List.copyOf(logs[i])));
+    }
+
+    private void tell(NodeReport n) {
+        for (TraceObserver o : observers) {
+            try {
+                o.nodeChanged(n);
+            } catch (RuntimeException e) {
+                observerFailed(o, e);
+            }
+        }
+    }
+
+    private void statusChanged() {
+        for (TraceObserver o : observers) {
+            try {
+                o.statusChanged(state);
+            } catch (RuntimeException e) {
+                observerFailed(o, e);
+            }
+        }
+    }
+
+    private void ended(TraceReport r) {
+        for (int i = 0; i < nodes.length && observers != null; i++) {
+            // The report shows the nodes a completed trace never reached as skipped: so are they told.
+            if (status[i] == NodeStatus.PENDING && r.nodes().get(i).status() != NodeStatus.PENDING) {
+                tell(r.nodes().get(i));
+            }
+        }
+        TraceObserver[] os = observers;
+        observers = null;
+        if (os == null) {
+            return;
+        }
+        for (TraceObserver o : os) {
+            try {
+                o.ended(r);
+            } catch (RuntimeException e) {
+                observerFailed(o, e);
+            }
+        }
+    }
+
+    private void observerFailed(TraceObserver o, RuntimeException e) {
+        System.getLogger(TraceRun.class.getName()).log(System.Logger.Level.DEBUG,
+                () -> "trace " + traceId + ": dropping an observer that threw", e);
+        unobserve(o);
     }
 
     // ---- selectors ----

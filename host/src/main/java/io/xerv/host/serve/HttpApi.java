@@ -607,6 +607,10 @@ public final class HttpApi {
             return;
         }
         res.closeHandler(v -> watch[0].close());
+        if (res.closed()) {
+            // Gone before the handler was set: the trace must not keep a watcher for a stream no one reads.
+            watch[0].close();
+        }
     }
 
     private void resume(RoutingContext ctx) {

@@ -8,6 +8,7 @@ import io.xerv.host.engine.CompiledFlow;
 import io.xerv.host.engine.Engine;
 import io.xerv.host.engine.NodeReport;
 import io.xerv.host.engine.TraceHandle;
+import io.xerv.host.engine.TraceObserver;
 import io.xerv.host.engine.TraceReport;
 import io.xerv.host.engine.TraceStatus;
 import io.xerv.host.flow.FlowDefinition;
@@ -616,11 +617,11 @@ public final class PipelineController implements AutoCloseable {
     }
 
     /**
-     * Watches a trace: the handler gets an event for each node whose status changes, for each change
-     * of the trace's status, and a last {@code end} event when the trace ends (at once for a trace that
-     * ended already). Events are found by snapshotting the trace every {@value #WATCH_MILLIS} ms, so a
-     * node that starts and ends within one interval shows only its final status. Handlers run on an
-     * engine event loop and must not block.
+     * Watches a trace: the handler gets an event for each change of a node's status (each run and
+     * attempt starting, and its end), for each change of the trace's status, and a last {@code end}
+     * event when the trace ends (at once for a trace that ended already). A watch of a trace under way
+     * first gets its state (each node that is not pending, then the trace's status), then each change
+     * as the engine makes it. Handlers run on the trace's event loop and must not block.
      *
      * @return a watch to close when no more events are wanted
      * @throws Refusal UNKNOWN_TRACE when this host knows nothing of the trace
@@ -635,25 +636,22 @@ public final class PipelineController implements AutoCloseable {
                 throw new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no trace " + id);
             }
             TraceView d = done;
-            Watch w = new Watch(null, 0);
-            engine.vertx().runOnContext(v -> handler.handle(new TraceEvent(id, "end", null, d.status().label(), d.json())));
+            Watch w = new Watch();
+            engine.vertx().runOnContext(v -> {
+                w.closed = true;
+                handler.handle(new TraceEvent(id, "end", null, d.status().label(), d.json()));
+            });
             return w;
         }
-        return new TraceWatcher(this, l, handler).start();
+        return new TraceWatcher(l, handler).start();
     }
-
-    /** How often a watch snapshots its trace. */
-    public static final long WATCH_MILLIS = 50;
 
     /** A subscription to a trace's events. Closing it twice is harmless. */
     public static final class Watch implements AutoCloseable {
-        private final io.vertx.core.Vertx vertx;
-        volatile long timer;
+        private volatile TraceHandle.Observation registration;
         volatile boolean closed;
 
-        Watch(io.vertx.core.Vertx vertx, long timer) {
-            this.vertx = vertx;
-            this.timer = timer;
+        Watch() {
         }
 
         /** Whether the watch was closed (by its owner, or because the trace ended). */
@@ -664,8 +662,9 @@ public final class PipelineController implements AutoCloseable {
         @Override
         public void close() {
             closed = true;
-            if (vertx != null) {
-                vertx.cancelTimer(timer);
+            TraceHandle.Observation r = registration;
+            if (r != null) {
+                r.close();
             }
         }
     }
@@ -851,62 +850,46 @@ public final class PipelineController implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Makes and runs a watch over a live trace. */
-    private static final class TraceWatcher {
-        private final PipelineController controller;
+    /** Turns a live trace's changes, as its engine tells them, into events. */
+    private static final class TraceWatcher implements TraceObserver {
         private final Pipeline.Live live;
         private final Handler<TraceEvent> handler;
-        private final Map<String, String> seen = new java.util.HashMap<>();
-        private String status = "";
-        private Watch watch;
-        private boolean polling;
+        private final Watch watch = new Watch();
 
-        TraceWatcher(PipelineController controller, Pipeline.Live live, Handler<TraceEvent> handler) {
-            this.controller = controller;
+        TraceWatcher(Pipeline.Live live, Handler<TraceEvent> handler) {
             this.live = live;
             this.handler = handler;
         }
 
         Watch start() {
-            io.vertx.core.Vertx vertx = controller.engine.vertx();
-            watch = new Watch(vertx, -1);
-            watch.timer = vertx.setPeriodic(1, WATCH_MILLIS, id -> poll());
-            live.handle.completion().onComplete(ar -> poll());
+            watch.registration = live.handle.observe(this);
+            // A trace that could not start is never observed: its end comes from here.
+            live.handle.completion().onFailure(err -> {
+                if (!watch.closed) {
+                    watch.close();
+                    handler.handle(new TraceEvent(live.traceId, "end", null, "failed",
+                            "{\"traceId\":\"" + live.traceId + "\",\"status\":\"failed\"}"));
+                }
+            });
             return watch;
         }
 
-        private void poll() {
-            if (watch.closed || polling) {
-                return;
-            }
-            polling = true;
-            live.handle.report().onComplete(ar -> {
-                polling = false;
-                if (ar.failed() || watch.closed) {
-                    if (ar.failed()) {
-                        watch.close();
-                        handler.handle(new TraceEvent(live.traceId, "end", null, "failed",
-                                "{\"traceId\":\"" + live.traceId + "\",\"status\":\"failed\"}"));
-                    }
-                    return;
-                }
-                TraceReport r = ar.result();
-                for (NodeReport n : r.nodes()) {
-                    String key = n.status().label() + "/" + n.runs();
-                    if (!key.equals(seen.put(n.id(), key)) && n.status() != io.xerv.host.engine.NodeStatus.PENDING) {
-                        handler.handle(new TraceEvent(live.traceId, "node", n.id(), n.status().label(), nodeJson(n)));
-                    }
-                }
-                String s = r.status().label();
-                if (r.status().isFinal()) {
-                    watch.close();
-                    handler.handle(new TraceEvent(live.traceId, "end", null, s, r.toJson()));
-                } else if (!s.equals(status)) {
-                    status = s;
-                    handler.handle(new TraceEvent(live.traceId, "status", null, s,
-                            "{\"traceId\":\"" + live.traceId + "\",\"status\":\"" + s + "\"}"));
-                }
-            });
+        @Override
+        public void nodeChanged(NodeReport n) {
+            handler.handle(new TraceEvent(live.traceId, "node", n.id(), n.status().label(), nodeJson(n)));
+        }
+
+        @Override
+        public void statusChanged(TraceStatus status) {
+            String s = status.label();
+            handler.handle(new TraceEvent(live.traceId, "status", null, s,
+                    "{\"traceId\":\"" + live.traceId + "\",\"status\":\"" + s + "\"}"));
+        }
+
+        @Override
+        public void ended(TraceReport r) {
+            watch.closed = true;
+            handler.handle(new TraceEvent(live.traceId, "end", null, r.status().label(), r.toJson()));
         }
     }
 }

@@ -236,6 +236,84 @@ class GrpcApiTest {
         assertThat(events).isEmpty();
     }
 
+    /** A watch's event as "node ID STATUS", "status STATUS" or "end STATUS". */
+    static String line(TraceEvent e) {
+        return switch (e.getKind()) {
+            case KIND_NODE -> "node " + e.getNode().getId() + " "
+                    + e.getNode().getStatus().name().substring("NODE_STATUS_".length()).toLowerCase(java.util.Locale.ROOT);
+            case KIND_STATUS -> "status " + e.getTrace().getStatus().name().substring("TRACE_STATUS_".length()).toLowerCase(java.util.Locale.ROOT);
+            case KIND_END -> "end " + e.getTrace().getStatus().name().substring("TRACE_STATUS_".length()).toLowerCase(java.util.Locale.ROOT);
+            default -> e.getKind().name();
+        };
+    }
+
+    static List<String> take(LinkedBlockingQueue<TraceEvent> events, int n) throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        while (out.size() < n) {
+            TraceEvent e = events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(e).as("event %d of %d (so far %s)", out.size() + 1, n, out).isNotNull();
+            out.add(line(e));
+        }
+        return out;
+    }
+
+    /** Starts an approval trace and returns its id once it waits. */
+    static String suspendedApproval() throws Exception {
+        String id = call(XervGrpcClient.SubmitTrace, SubmitTraceRequest.newBuilder().setPipeline("approval").build()).single().getTraceId();
+        while (call(XervGrpcClient.GetTrace, GetTraceRequest.newBuilder().setTraceId(id).build()).single().getStatus()
+                != TraceStatus.TRACE_STATUS_SUSPENDED) {
+            Thread.sleep(10);
+        }
+        return id;
+    }
+
+    static int observers(String traceId) throws Exception {
+        return engine.trace(java.util.UUID.fromString(traceId)).orElseThrow().observerCount()
+                .toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void watchGetsTheStateThenEveryChangeAsItHappens() throws Exception {
+        String id = suspendedApproval();
+        LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
+        Promise<GrpcStatus> ended = Promise.promise();
+        client.request(address, XervGrpcClient.WatchTrace)
+                .compose(req -> req.end(WatchTraceRequest.newBuilder().setTraceId(id).build()).compose(v -> req.response()))
+                .onSuccess(resp -> {
+                    resp.handler(events::add);
+                    resp.endHandler(v -> ended.tryComplete(resp.status()));
+                })
+                .onFailure(ended::tryFail);
+        assertThat(take(events, 2)).containsExactly("node ask suspended", "status suspended");
+
+        controller.resume("approve-" + id, "approve", null).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(take(events, 6)).containsExactly(
+                "status running",
+                "node ask running", "node ask completed",
+                "node done running", "node done completed",
+                "end completed");
+        assertThat(ended.future().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(GrpcStatus.OK);
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void cancellingAWatchLeavesTheTraceWithNoObserver() throws Exception {
+        String id = suspendedApproval();
+        LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
+        var request = client.request(address, XervGrpcClient.WatchTrace).toCompletionStage().toCompletableFuture()
+                .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        request.end(WatchTraceRequest.newBuilder().setTraceId(id).build()).compose(v -> request.response())
+                .onSuccess(resp -> resp.handler(events::add));
+        assertThat(take(events, 2)).containsExactly("node ask suspended", "status suspended");
+        assertThat(observers(id)).isEqualTo(1);
+
+        request.cancel();
+        while (observers(id) != 0) {
+            Thread.sleep(10);
+        }
+        controller.resume("approve-" + id, "approve", null).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
     @Test
     void watchingAnEndedTraceAnswersWithItsEnd() throws Exception {
         SubmitTraceResponse r = call(XervGrpcClient.SubmitTrace, order("{\"id\":\"o-3\",\"risk_score\":0.5}", SubmitMode.SUBMIT_MODE_SYNC)).single();

@@ -243,7 +243,7 @@ class LifecycleTest {
 
     @Test
     void eventStreamReportsNodesAndEndsWithTheReport() throws Exception {
-        // Whenever the watch's snapshots fall, the nodes that changed since the last are reported.
+        // Opened while the trace waits: the stream starts with its state and ends with its report.
         String id = fire("e");
         h.awaitTrace(id, "suspended");
         var stream = h.request(HttpMethod.GET, "/api/v1/traces/" + id + "/events").send();
