@@ -368,6 +368,10 @@ public final class Wal implements AutoCloseable {
         segment = storage.open(dir.resolve(name(index)));
         segmentIndex = index;
         segmentSize = segment.size();
+        if (segmentSize == 0) {
+            // Sized ahead (sparse): appends then leave the file's size alone, and a sync writes data only.
+            segment.reserve(config.segmentBytes());
+        }
     }
 
     private void writeLoop() {
@@ -571,6 +575,7 @@ public final class Wal implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
+            segment.release();
             segment.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close WAL segment: " + e.getMessage(), e);

@@ -54,6 +54,51 @@ class SegmentTest {
     }
 
     @Test
+    void aLiveSegmentIsSizedAheadAndTrimmedToItsRecordsOnClose() throws IOException {
+        Wal.Config big = new Wal.Config(Durability.FSYNC, 1 << 20, 1024, 8);
+        List<WalRecord> records = unfinishedTrace();
+        Path segment;
+        try (Wal wal = Wal.open(dir, big)) {
+            appendAllDurably(wal, records);
+            segment = Storage.FILES.list(dir).getLast();
+            // The whole segment is reserved at once, so appends do not change the file's size.
+            assertThat(Files.size(segment)).isEqualTo(1 << 20);
+            assertThat(WalFixtures.read(segment)).hasSize(records.size());
+        }
+        assertThat(Files.size(segment)).isLessThan(4096);
+        assertThat(WalFixtures.read(segment)).hasSize(records.size());
+        try (Wal again = Wal.open(dir, big)) {
+            assertThat(again.recovery().records()).hasSize(records.size());
+            assertThat(again.recovery().truncation()).isNull();
+        }
+    }
+
+    @Test
+    void aSegmentLeftSizedAheadByACrashRecoversWholeWithoutATruncation() throws IOException {
+        Wal.Config big = new Wal.Config(Durability.FSYNC, 1 << 20, 1024, 8);
+        Path copy = Files.createDirectories(dir.resolve("crashed"));
+        Path live = Files.createDirectories(dir.resolve("live"));
+        List<WalRecord> records = new ArrayList<>();
+        try (Wal wal = Wal.open(live, big)) {
+            for (int i = 0; i < 3; i++) {
+                List<WalRecord> t = unfinishedTrace();
+                appendAllDurably(wal, t);
+                records.addAll(t);
+            }
+            // What a kill -9 leaves: the synced records, then the reserved zeros.
+            for (Path f : Storage.FILES.list(live)) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        assertThat(Files.size(Storage.FILES.list(copy).getLast())).isEqualTo(1 << 20);
+        try (Wal recovered = Wal.open(copy, big)) {
+            assertThat(recovered.recovery().truncation()).isNull();
+            assertThat(recovered.recovery().records()).hasSize(records.size());
+            assertThat(recovered.recovery().records().getLast().traceId()).isEqualTo(records.getLast().traceId());
+        }
+    }
+
+    @Test
     void segmentsWhoseTracesAllEndedAreDeleted() throws IOException {
         long purged;
         int last;

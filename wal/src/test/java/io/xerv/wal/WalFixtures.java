@@ -115,9 +115,10 @@ final class WalFixtures {
 
     /** Every record in a segment file. */
     static List<WalRecord> read(Path segment) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(segment));
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(segment)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         List<WalRecord> out = new ArrayList<>();
-        while (b.hasRemaining()) {
+        // A live segment is reserved ahead of its data: a zero length ends what was written.
+        while (b.remaining() >= 4 && b.getInt(b.position()) != 0) {
             out.add(WalCodec.decode(b, b.position()));
         }
         return out;
