@@ -300,7 +300,8 @@ class GrpcApiTest {
     void cancellingAWatchLeavesTheTraceWithNoObserver() throws Exception {
         String id = suspendedApproval();
         LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
-        var request = client.request(address, XervGrpcClient.WatchTrace).toCompletionStage().toCompletableFuture()
+        GrpcClient own = GrpcClient.client(vertx);
+        var request = own.request(address, XervGrpcClient.WatchTrace).toCompletionStage().toCompletableFuture()
                 .get(WAIT_SECONDS, TimeUnit.SECONDS);
         request.end(WatchTraceRequest.newBuilder().setTraceId(id).build()).compose(v -> request.response())
                 .onSuccess(resp -> resp.handler(events::add));
@@ -312,6 +313,16 @@ class GrpcApiTest {
             Thread.sleep(10);
         }
         controller.resume("approve-" + id, "approve", null).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        // The connection that carried the cancelled watch still serves calls.
+        GetTraceRequest get = GetTraceRequest.newBuilder().setTraceId(id).build();
+        for (int i = 0; i < 20; i++) {
+            Trace t = own.request(address, XervGrpcClient.GetTrace)
+                    .compose(req -> req.end(get).compose(v -> req.response()))
+                    .compose(resp -> resp.last())
+                    .toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(t.getTraceId()).isEqualTo(id);
+        }
+        own.close().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     @Test
