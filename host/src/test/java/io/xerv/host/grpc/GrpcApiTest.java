@@ -8,7 +8,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.Handler;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.xerv.host.engine.Engine;
@@ -136,18 +139,31 @@ class GrpcApiTest {
         }
     }
 
+    /**
+     * Sends a call's one request and returns its response. The response is asked for before the
+     * request is sent: an answer can arrive before the write's own future completes (an error is a
+     * single trailers-only frame), and handlers set on a response after it ended never hear its end;
+     * {@code onResponse} sets them as the response arrives.
+     */
+    static <Req, Resp> Future<GrpcClientResponse<Req, Resp>> send(GrpcClientRequest<Req, Resp> req, Req message,
+            Handler<GrpcClientResponse<Req, Resp>> onResponse) {
+        Future<GrpcClientResponse<Req, Resp>> response = req.response().onSuccess(onResponse);
+        req.end(message);
+        return response;
+    }
+
     static <Req, Resp> Reply<Resp> call(SocketAddress to, ServiceMethod<Resp, Req> method, Req request, String key) throws Exception {
         Future<Reply<Resp>> f = client.request(to, method).compose(req -> {
             if (key != null) {
                 req.headers().set("authorization", "Bearer " + key);
             }
-            return req.end(request).compose(v -> req.response());
-        }).compose(resp -> {
             Promise<Reply<Resp>> done = Promise.promise();
             List<Resp> messages = new ArrayList<>();
-            resp.handler(messages::add);
-            resp.endHandler(v -> done.tryComplete(new Reply<>(resp.status(), resp.statusMessage(), resp.trailers(), messages)));
-            resp.exceptionHandler(e -> done.tryComplete(new Reply<>(resp.status(), resp.statusMessage(), resp.trailers(), messages)));
+            send(req, request, resp -> {
+                resp.handler(messages::add);
+                resp.endHandler(v -> done.tryComplete(new Reply<>(resp.status(), resp.statusMessage(), resp.trailers(), messages)));
+                resp.exceptionHandler(e -> done.tryComplete(new Reply<>(resp.status(), resp.statusMessage(), resp.trailers(), messages)));
+            }).onFailure(done::tryFail);
             return done.future();
         });
         return f.toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -204,11 +220,10 @@ class GrpcApiTest {
         LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
         Promise<GrpcStatus> ended = Promise.promise();
         client.request(address, XervGrpcClient.WatchTrace)
-                .compose(req -> req.end(WatchTraceRequest.newBuilder().setTraceId(r.getTraceId()).build()).compose(v -> req.response()))
-                .onSuccess(resp -> {
+                .compose(req -> send(req, WatchTraceRequest.newBuilder().setTraceId(r.getTraceId()).build(), resp -> {
                     resp.handler(events::add);
                     resp.endHandler(v -> ended.tryComplete(resp.status()));
-                })
+                }))
                 .onFailure(ended::tryFail);
 
         TraceEvent e;
@@ -278,11 +293,10 @@ class GrpcApiTest {
         LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
         Promise<GrpcStatus> ended = Promise.promise();
         client.request(address, XervGrpcClient.WatchTrace)
-                .compose(req -> req.end(WatchTraceRequest.newBuilder().setTraceId(id).build()).compose(v -> req.response()))
-                .onSuccess(resp -> {
+                .compose(req -> send(req, WatchTraceRequest.newBuilder().setTraceId(id).build(), resp -> {
                     resp.handler(events::add);
                     resp.endHandler(v -> ended.tryComplete(resp.status()));
-                })
+                }))
                 .onFailure(ended::tryFail);
         assertThat(take(events, 2)).containsExactly("node ask suspended", "status suspended");
 
@@ -301,10 +315,10 @@ class GrpcApiTest {
         String id = suspendedApproval();
         LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
         GrpcClient own = GrpcClient.client(vertx);
-        var request = own.request(address, XervGrpcClient.WatchTrace).toCompletionStage().toCompletableFuture()
-                .get(WAIT_SECONDS, TimeUnit.SECONDS);
-        request.end(WatchTraceRequest.newBuilder().setTraceId(id).build()).compose(v -> request.response())
-                .onSuccess(resp -> resp.handler(events::add));
+        var request = own.request(address, XervGrpcClient.WatchTrace).compose(req -> {
+            send(req, WatchTraceRequest.newBuilder().setTraceId(id).build(), resp -> resp.handler(events::add));
+            return Future.succeededFuture(req);
+        }).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(take(events, 2)).containsExactly("node ask suspended", "status suspended");
         assertThat(observers(id)).isEqualTo(1);
 
@@ -317,8 +331,11 @@ class GrpcApiTest {
         GetTraceRequest get = GetTraceRequest.newBuilder().setTraceId(id).build();
         for (int i = 0; i < 20; i++) {
             Trace t = own.request(address, XervGrpcClient.GetTrace)
-                    .compose(req -> req.end(get).compose(v -> req.response()))
-                    .compose(resp -> resp.last())
+                    .compose(req -> {
+                        Promise<Trace> last = Promise.promise();
+                        send(req, get, resp -> resp.last().onComplete(last)).onFailure(last::tryFail);
+                        return last.future();
+                    })
                     .toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertThat(t.getTraceId()).isEqualTo(id);
         }
