@@ -49,6 +49,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--plugins", paramLabel = "DIR", description = "Also load the plugin jars in DIR.")
     Path plugins;
 
+    /** The example flows folder when they are deployed by default (no --flows, no flows in the config). */
+    private Path exampleFlowsDir;
+
     @Option(names = "--durability", paramLabel = "MODE", description = "fsync (default), batch:<ms>, or none (benchmarks only).")
     String durability;
 
@@ -83,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
             Path examples = exampleFlows();
             if (examples != null) {
                 cfg = cfg.withFlows(List.of(examples));
+                exampleFlowsDir = examples;
             }
         }
         if (dataDir != null) {
@@ -107,6 +111,10 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         Path pluginDir = plugins != null ? plugins : cfg.plugins();
+        if (pluginDir == null && exampleFlowsDir != null) {
+            // The example flows include one whose node comes from the examples' own plugin jar.
+            pluginDir = examplePlugins(exampleFlowsDir);
+        }
         NodeRegistry registry;
         try {
             registry = pluginDir == null ? NodeRegistry.load() : PluginDirectory.registry(pluginDir);
@@ -170,6 +178,23 @@ final class ServeCommand implements Callable<Integer> {
         }
         out.flush();
         err.flush();
+    }
+
+    /**
+     * The folder of the examples' plugin jar ({@code examples/target/xerv-examples-*.jar}, next to the
+     * example flows), or null when it was not built.
+     */
+    static Path examplePlugins(Path exampleFlows) {
+        Path parent = exampleFlows.toAbsolutePath().getParent();
+        if (parent == null) {
+            return null;
+        }
+        Path target = parent.resolve("target");
+        try (var jars = Files.newDirectoryStream(target, "xerv-examples-*.jar")) {
+            return jars.iterator().hasNext() ? target : null;
+        } catch (java.io.IOException | java.nio.file.DirectoryIteratorException e) {
+            return null;
+        }
     }
 
     /**

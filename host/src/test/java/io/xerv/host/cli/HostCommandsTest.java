@@ -43,6 +43,17 @@ class HostCommandsTest {
     }
 
     @Test
+    void theExamplesPluginJarIsFoundNextToTheExampleFlowsOnlyOnceBuilt() throws Exception {
+        Path flows = Files.createDirectories(tmp.resolve("repo/examples/flows"));
+        assertThat(ServeCommand.examplePlugins(flows)).isNull();
+        Path target = Files.createDirectories(tmp.resolve("repo/examples/target"));
+        Files.writeString(target.resolve("other.jar"), "");
+        assertThat(ServeCommand.examplePlugins(flows)).isNull();
+        Files.writeString(target.resolve("xerv-examples-0.1.0-SNAPSHOT.jar"), "");
+        assertThat(ServeCommand.examplePlugins(flows)).isEqualTo(target.toAbsolutePath());
+    }
+
+    @Test
     void deployThenDriveThePipelineThroughItsLifecycle() throws Exception {
         Path f = write("cli_flow.yaml", "name: cli_flow\nnodes:\n  a:\n    type: std::log\n");
         CliTest.Result d = run("deploy", f.toString(), url);
