@@ -6,10 +6,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +29,7 @@ class FlexJsonTest {
     void writesWhatTheValueReaderWritesForRandomValues() {
         Random rnd = new Random(42);
         for (int i = 0; i < 3000; i++) {
-            Object v = randomValue(rnd, 0);
+            Object v = RandomValues.value(rnd, 0, false);
             byte[] flex = copy(ValueCodec.encode(v));
             String expected = Values.toJson(FlexValue.of(flex));
             assertThat(json(ByteBuffer.wrap(flex))).as("value %s", v).isEqualTo(expected);
@@ -138,50 +134,5 @@ class FlexJsonTest {
         assertThat(refused).isPositive();
         assertThatThrownBy(() -> json(ByteBuffer.wrap(new byte[] {1, 2})))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 3 bytes");
-    }
-
-    private static Object randomValue(Random rnd, int depth) {
-        int kind = rnd.nextInt(depth > 3 ? 6 : 8);
-        return switch (kind) {
-            case 0 -> null;
-            case 1 -> rnd.nextBoolean();
-            case 2 -> switch (rnd.nextInt(4)) {
-                case 0 -> (long) rnd.nextInt(256) - 128;
-                case 1 -> (long) rnd.nextInt();
-                case 2 -> rnd.nextLong();
-                default -> (long) rnd.nextInt(70_000);
-            };
-            case 3 -> rnd.nextInt(5) == 0 ? Double.NaN : rnd.nextDouble() * Math.pow(10, rnd.nextInt(40) - 20);
-            case 4, 5 -> randomString(rnd);
-            case 6 -> {
-                List<Object> l = new ArrayList<>();
-                for (int i = rnd.nextInt(6); i > 0; i--) {
-                    l.add(randomValue(rnd, depth + 1));
-                }
-                yield l;
-            }
-            default -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (int i = rnd.nextInt(6); i > 0; i--) {
-                    m.put(randomString(rnd), randomValue(rnd, depth + 1));
-                }
-                yield m;
-            }
-        };
-    }
-
-    private static String randomString(Random rnd) {
-        String alphabet = "abcXYZ09 \"\\\n\t\u0001\u001féß✓\uD83D\uDE00/";
-        StringBuilder sb = new StringBuilder();
-        for (int i = rnd.nextInt(12); i > 0; i--) {
-            int at = rnd.nextInt(alphabet.length());
-            char c = alphabet.charAt(at);
-            if (Character.isHighSurrogate(c)) {
-                sb.append(c).append(alphabet.charAt(at + 1));
-            } else if (!Character.isLowSurrogate(c)) {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

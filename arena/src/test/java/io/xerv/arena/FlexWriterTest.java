@@ -26,7 +26,7 @@ class FlexWriterTest {
     void readsLikeTheFlatbuffersBuildersOutputForRandomValues() {
         Random rnd = new Random(11);
         for (int i = 0; i < 5000; i++) {
-            Object v = randomValue(rnd, 0);
+            Object v = RandomValues.value(rnd, 0, true);
             assertSameAsReference(v);
         }
     }
@@ -64,7 +64,7 @@ class FlexWriterTest {
         Random rnd = new Random(3);
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < 500; i++) {
-            m.put(randomString(rnd) + i, (long) i);
+            m.put(RandomValues.string(rnd) + i, (long) i);
         }
         m.put("a", 1L);
         m.put("ab", 2L);
@@ -168,52 +168,5 @@ class FlexWriterTest {
         byte[] a = new byte[b.remaining()];
         b.duplicate().get(a);
         return a;
-    }
-
-    private static Object randomValue(Random rnd, int depth) {
-        int kind = rnd.nextInt(depth > 3 ? 6 : 8);
-        return switch (kind) {
-            case 0 -> null;
-            case 1 -> rnd.nextBoolean();
-            case 2 -> switch (rnd.nextInt(5)) {
-                case 0 -> (long) rnd.nextInt(256) - 128;
-                case 1 -> (long) rnd.nextInt();
-                case 2 -> rnd.nextLong();
-                case 3 -> (long) rnd.nextInt(70_000) - 35_000;
-                default -> (long) rnd.nextInt(70_000);
-            };
-            case 3 -> rnd.nextInt(5) == 0 ? Double.NaN : rnd.nextDouble() * Math.pow(10, rnd.nextInt(40) - 20);
-            case 4 -> rnd.nextInt(10) == 0 ? "z".repeat(200 + rnd.nextInt(400)) : randomString(rnd);
-            case 5 -> randomString(rnd);
-            case 6 -> {
-                List<Object> l = new ArrayList<>();
-                for (int i = rnd.nextInt(rnd.nextInt(8) == 0 ? 300 : 6); i > 0; i--) {
-                    l.add(randomValue(rnd, depth + 1));
-                }
-                yield l;
-            }
-            default -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (int i = rnd.nextInt(rnd.nextInt(8) == 0 ? 60 : 6); i > 0; i--) {
-                    m.put(randomString(rnd), randomValue(rnd, depth + 1));
-                }
-                yield m;
-            }
-        };
-    }
-
-    private static String randomString(Random rnd) {
-        String alphabet = "abcXYZ09 \"\\\n\t\u0001\u001f\u00e9\u00df\u2713\uD83D\uDE00/";
-        StringBuilder sb = new StringBuilder();
-        for (int i = rnd.nextInt(12); i > 0; i--) {
-            int at = rnd.nextInt(alphabet.length());
-            char c = alphabet.charAt(at);
-            if (Character.isHighSurrogate(c)) {
-                sb.append(c).append(alphabet.charAt(at + 1));
-            } else if (!Character.isLowSurrogate(c)) {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }
