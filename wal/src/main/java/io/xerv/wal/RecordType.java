@@ -1,6 +1,9 @@
 package io.xerv.wal;
 
-/** The kinds of WAL record. The code is stored in each frame; never reuse or renumber one. */
+/**
+ * The kinds of WAL record. The code is stored in each frame; never reuse or renumber one. Code 15 is
+ * taken by the end-of-segment frame ({@link RecordDescriptor#SEGMENT_END_TYPE}).
+ */
 public enum RecordType {
     TRACE_START(1),
     NODE_START(2),

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,11 @@ public interface Storage {
         /** Makes everything written so far durable (fdatasync). */
         void sync() throws IOException;
 
+        /** The file's length, which may run past the appended data (reserved or reused space). */
         long size() throws IOException;
+
+        /** Where the next append goes. */
+        long position() throws IOException;
 
         /** Reads the whole segment. */
         ByteBuffer readAll() throws IOException;
@@ -54,10 +59,26 @@ public interface Storage {
     /** The segment files in {@code dir} (names {@code wal-NNNNNN.log}), sorted. */
     List<Path> list(Path dir) throws IOException;
 
-    /** Opens (creating if needed) a segment. */
+    /** The spare files in {@code dir}, segments kept for reuse (names {@code spare-NNNNNN.log}), sorted. */
+    List<Path> spares(Path dir) throws IOException;
+
+    /** Opens (creating if needed) a segment; appends go after its current end. */
     Segment open(Path file) throws IOException;
 
+    /**
+     * Opens an existing file to write it again from its start: appends overwrite its bytes in place,
+     * and the bytes not yet overwritten stay as they were. Overwriting allocated blocks is the cheapest
+     * write a sync can cover: no block is allocated or freed.
+     */
+    Segment reuse(Path file) throws IOException;
+
+    /** Renames {@code from} to {@code to} atomically (durable once {@link #syncDirectory} returns). */
+    void rename(Path from, Path to) throws IOException;
+
     void delete(Path file) throws IOException;
+
+    /** Makes the creations, renames and deletions in {@code dir} so far durable. */
+    void syncDirectory(Path dir) throws IOException;
 
     /** The file system. */
     Storage FILES = new Storage() {
@@ -73,10 +94,45 @@ public interface Storage {
         }
 
         @Override
+        public List<Path> spares(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            List<Path> out = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "spare-*.log")) {
+                ds.forEach(out::add);
+            }
+            out.sort(null);
+            return out;
+        }
+
+        @Override
         public Segment open(Path file) throws IOException {
+            return open(file, false);
+        }
+
+        @Override
+        public Segment reuse(Path file) throws IOException {
+            if (!Files.isRegularFile(file)) {
+                throw new java.nio.file.NoSuchFileException(file.toString());
+            }
+            return open(file, true);
+        }
+
+        @Override
+        public void rename(Path from, Path to) throws IOException {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void syncDirectory(Path dir) throws IOException {
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        }
+
+        private Segment open(Path file, boolean fromStart) throws IOException {
             RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
             FileChannel ch = raf.getChannel();
-            ch.position(ch.size());
+            ch.position(fromStart ? 0 : ch.size());
             return new Segment() {
                 public void write(ByteBuffer src) throws IOException {
                     while (src.hasRemaining()) {
@@ -90,6 +146,10 @@ public interface Storage {
 
                 public long size() throws IOException {
                     return ch.size();
+                }
+
+                public long position() throws IOException {
+                    return ch.position();
                 }
 
                 public ByteBuffer readAll() throws IOException {

@@ -34,7 +34,12 @@ import java.util.logging.Logger;
  *
  * <p>{@link #open} first scans the existing segments: it stops at the first torn or damaged frame,
  * truncates the log there (deleting any later segment) and says where; the records before it are
- * returned by {@link #recovery()}. Segments whose traces have all ended are deleted as the log rolls.
+ * returned by {@link #recovery()}. Segments whose traces have all ended are purged as the log rolls:
+ * up to {@link Config#spareSegments} of them are kept as spares and written again as later segments
+ * (which frees no blocks and allocates none, where deleting a file stalls a journaling file system's
+ * next commit), the rest deleted. Each frame's checksum covers its segment's number, so a reused
+ * file's earlier frames read as the end of the log; a segment the log rolled away from ends with an
+ * end-of-segment frame ({@link RecordDescriptor}).
  */
 public final class Wal implements AutoCloseable {
 
@@ -47,9 +52,16 @@ public final class Wal implements AutoCloseable {
      * @param segmentBytes roll to a new segment after this many bytes
      * @param queueCapacity records waiting for the writer; appends wait when it is full
      * @param maxBatch the most records one sync covers
+     * @param spareSegments how many segments no longer needed are kept, renamed, for the log to
+     *     write again instead of creating new files (0 deletes them)
      */
-    public record Config(Durability durability, long segmentBytes, int queueCapacity, int maxBatch) {
-        public static final Config DEFAULT = new Config(Durability.FSYNC, 64L << 20, 65_536, 8192);
+    public record Config(Durability durability, long segmentBytes, int queueCapacity, int maxBatch, int spareSegments) {
+        public static final Config DEFAULT = new Config(Durability.FSYNC, 64L << 20, 65_536, 8192, 2);
+
+        /** A config that keeps the default number of spare segments. */
+        public Config(Durability durability, long segmentBytes, int queueCapacity, int maxBatch) {
+            this(durability, segmentBytes, queueCapacity, maxBatch, 2);
+        }
 
         public Config {
             Objects.requireNonNull(durability, "durability");
@@ -62,19 +74,26 @@ public final class Wal implements AutoCloseable {
             if (maxBatch < 1) {
                 throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
             }
+            if (spareSegments < 0) {
+                throw new IllegalArgumentException("spareSegments must be at least 0, was " + spareSegments);
+            }
         }
 
         public Config withDurability(Durability d) {
-            return new Config(d, segmentBytes, queueCapacity, maxBatch);
+            return new Config(d, segmentBytes, queueCapacity, maxBatch, spareSegments);
         }
 
         /** At most {@code n} records per sync; 1 syncs every record on its own (no group commit). */
         public Config withMaxBatch(int n) {
-            return new Config(durability, segmentBytes, queueCapacity, n);
+            return new Config(durability, segmentBytes, queueCapacity, n, spareSegments);
         }
 
         public Config withSegmentBytes(long bytes) {
-            return new Config(durability, bytes, queueCapacity, maxBatch);
+            return new Config(durability, bytes, queueCapacity, maxBatch, spareSegments);
+        }
+
+        public Config withSpareSegments(int n) {
+            return new Config(durability, segmentBytes, queueCapacity, maxBatch, n);
         }
     }
 
@@ -121,6 +140,9 @@ public final class Wal implements AutoCloseable {
     // Writer-thread state.
     private Storage.Segment segment;
     private int segmentIndex;
+    /** The first segment this process wrote; earlier ones may hold legacy frames, so are not reused. */
+    private int firstOwnSegment;
+    private final java.util.ArrayDeque<Path> spares = new java.util.ArrayDeque<>();
     private long segmentSize;
     private long lsn;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
@@ -139,6 +161,11 @@ public final class Wal implements AutoCloseable {
         this.storage = storage;
         this.queue = new MpscArrayQueue<>(config.queueCapacity());
         this.recovery = scan(true);
+        for (Path spare : storage.spares(dir)) {
+            segmentIndex = Math.max(segmentIndex, indexOf(spare));
+            spares.add(spare);
+        }
+        firstOwnSegment = segmentIndex + 1;
         openSegment(segmentIndex + 1);
         this.writer = Thread.ofPlatform().name("xerv-wal-writer").daemon(true).unstarted(this::writeLoop);
         writer.start();
@@ -305,8 +332,12 @@ public final class Wal implements AutoCloseable {
                         }
                         break;
                     }
+                    if (WalCodec.endsSegment(b, index)) {
+                        // The segment's end frame, or what an earlier use of a reused file left.
+                        break;
+                    }
                     try {
-                        WalRecord r = WalCodec.decode(b, pos);
+                        WalRecord r = WalCodec.decode(b, pos, index);
                         records.add(r);
                         track(r, index);
                         if (r.type() == RecordType.TRACE_START) {
@@ -349,10 +380,11 @@ public final class Wal implements AutoCloseable {
         return false;
     }
 
+    // wal-NNNNNN.log and spare-NNNNNN.log
     private static int indexOf(Path f) {
         String n = f.getFileName().toString();
         try {
-            return Integer.parseInt(n.substring(4, n.length() - 4));
+            return Integer.parseInt(n.substring(n.indexOf('-') + 1, n.length() - 4));
         } catch (RuntimeException e) {
             throw new IllegalStateException("unexpected WAL file name " + n);
         }
@@ -362,16 +394,29 @@ public final class Wal implements AutoCloseable {
         return String.format("wal-%06d.log", index);
     }
 
+    private static String spareName(int index) {
+        return String.format("spare-%06d.log", index);
+    }
+
     // ---- writer ----
 
     private void openSegment(int index) throws IOException {
-        segment = storage.open(dir.resolve(name(index)));
-        segmentIndex = index;
-        segmentSize = segment.size();
-        if (segmentSize == 0) {
-            // Sized ahead (sparse): appends then leave the file's size alone, and a sync writes data only.
-            segment.reserve(config.segmentBytes());
+        Path file = dir.resolve(name(index));
+        Path spare = spares.pollFirst();
+        if (spare != null) {
+            storage.rename(spare, file);
+            segment = storage.reuse(file);
+            metrics.reused.increment();
+        } else {
+            segment = storage.open(file);
         }
+        // The segment's name must be durable before any record in it is.
+        storage.syncDirectory(dir);
+        segmentIndex = index;
+        segmentSize = segment.position();
+        // Sized ahead (sparse) when new: appends then leave the file's size alone, and a sync writes
+        // data only. A reused file already has its size.
+        segment.reserve(config.segmentBytes());
     }
 
     private void writeLoop() {
@@ -497,7 +542,7 @@ public final class Wal implements AutoCloseable {
             while (true) {
                 int mark = buffer.position();
                 try {
-                    WalCodec.encode(p.record(), buffer);
+                    WalCodec.encode(p.record(), buffer, segmentIndex);
                     break;
                 } catch (BufferOverflowException e) {
                     buffer.position(mark);
@@ -522,27 +567,40 @@ public final class Wal implements AutoCloseable {
     }
 
     private void roll() throws IOException {
-        segment.close();
-        int old = segmentIndex;
-        openSegment(old + 1);
         ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+        // What follows in the file is not this segment's, and a scan must not take it for damage.
+        WalCodec.encodeSegmentEnd(b, segmentIndex, System.currentTimeMillis());
+        segment.write(b.flip());
+        segment.sync();
+        segment.close();
+        int next = segmentIndex + 1;
+        purge(next);
+        openSegment(next);
         WalCodec.encode(new WalRecord.Checkpoint(new UUID(0, 0), System.currentTimeMillis(), unfinished.size(),
-                segmentIndex), b);
+                segmentIndex), b.clear(), segmentIndex);
         b.flip();
         segmentSize += b.remaining();
         segment.write(b);
         segment.sync();
-        purge();
     }
 
-    // Segment s can go once no unfinished trace has a record in s or before it.
-    private void purge() throws IOException {
-        int keepFrom = firstSegments.isEmpty() ? segmentIndex : Math.min(firstSegments.firstKey(), segmentIndex);
+    // Segment s can go once no unfinished trace has a record in s or before it. The next segment
+    // opens right after, and its directory sync makes these renames and deletions durable too.
+    private void purge(int next) throws IOException {
+        int keepFrom = firstSegments.isEmpty() ? next : Math.min(firstSegments.firstKey(), next);
         for (Path f : storage.list(dir)) {
-            if (indexOf(f) < keepFrom) {
-                storage.delete(f);
-                metrics.purged.increment();
+            int index = indexOf(f);
+            if (index >= keepFrom) {
+                continue;
             }
+            if (index >= firstOwnSegment && spares.size() < config.spareSegments()) {
+                Path spare = dir.resolve(spareName(index));
+                storage.rename(f, spare);
+                spares.addLast(spare);
+            } else {
+                storage.delete(f);
+            }
+            metrics.purged.increment();
         }
     }
 
@@ -589,6 +647,7 @@ public final class Wal implements AutoCloseable {
         final LongAdder syncs = new LongAdder();
         final LongAdder batches = new LongAdder();
         final LongAdder purged = new LongAdder();
+        final LongAdder reused = new LongAdder();
         final LongAdder recovered = new LongAdder();
         volatile int maxBatch;
         private final long[] syncMicrosLog2 = new long[40];
@@ -616,8 +675,14 @@ public final class Wal implements AutoCloseable {
             return batches.sum();
         }
 
+        /** Segments whose traces had all ended, kept as spares or deleted. */
         public long purgedSegments() {
             return purged.sum();
+        }
+
+        /** Segments written into a spare's file instead of a new one. */
+        public long reusedSegments() {
+            return reused.sum();
         }
 
         public long recoveredRecords() {

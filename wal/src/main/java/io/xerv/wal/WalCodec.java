@@ -15,20 +15,20 @@ public final class WalCodec {
     }
 
     /**
-     * Appends one frame at {@code out}'s position and advances it.
+     * Appends one frame for segment {@code segment} at {@code out}'s position and advances it.
      *
      * Strings longer than 65535 UTF-8 bytes are cut to the last whole character within that length.
      *
      * @throws java.nio.BufferOverflowException when {@code out} has no room (the caller grows it)
      * @throws IllegalArgumentException when the frame would exceed {@link RecordDescriptor#MAX_FRAME_LENGTH}
      */
-    public static void encode(WalRecord r, ByteBuffer out) {
+    public static void encode(WalRecord r, ByteBuffer out, int segment) {
         out.order(ByteOrder.LITTLE_ENDIAN);
         int start = out.position();
         out.position(start + TYPE_OFFSET);
         out.put((byte) r.type().code());
         out.put(VERSION);
-        out.putShort((short) 0);
+        out.putShort(tag(segment));
         out.putLong(r.traceId().getMostSignificantBits());
         out.putLong(r.traceId().getLeastSignificantBits());
         out.putLong(r.timeMillis());
@@ -97,9 +97,67 @@ public final class WalCodec {
         if (length > MAX_FRAME_LENGTH) {
             throw new IllegalArgumentException("WAL record of " + length + " bytes is larger than " + MAX_FRAME_LENGTH);
         }
-        out.putInt(start + CRC_OFFSET, crc(out, start + TYPE_OFFSET, end));
+        seal(out, start, length, segment);
+    }
+
+    /**
+     * Appends the frame that ends segment {@code segment}: what follows it in the file is not part of
+     * the log (a reused file holds an earlier use's frames there).
+     */
+    public static void encodeSegmentEnd(ByteBuffer out, int segment, long timeMillis) {
+        out.order(ByteOrder.LITTLE_ENDIAN);
+        int start = out.position();
+        out.position(start + TYPE_OFFSET);
+        out.put((byte) SEGMENT_END_TYPE);
+        out.put(VERSION);
+        out.putShort(tag(segment));
+        out.putLong(0).putLong(0);
+        out.putLong(timeMillis);
+        seal(out, start, HEADER_LENGTH, segment);
+    }
+
+    private static void seal(ByteBuffer out, int start, int length, int segment) {
+        out.putInt(start + CRC_OFFSET, crc(out, start + TYPE_OFFSET, start + length, segment, VERSION));
         // The length goes last: a frame without it reads as the end of the log.
         out.putInt(start + LENGTH_OFFSET, length);
+    }
+
+    /** The segment tag stored in a frame: the low 16 bits of its segment's number. */
+    private static short tag(int segment) {
+        return (short) segment;
+    }
+
+    /**
+     * Whether the log of segment {@code segment} ends at {@code in}'s position although a frame
+     * seems to start there: an end-of-segment frame of this segment, or a whole, intact frame written
+     * for an earlier segment (a reused file's earlier contents). A damaged frame is neither: that is
+     * for {@link #decode} to report. Does not move {@code in}.
+     */
+    public static boolean endsSegment(ByteBuffer in, int segment) {
+        in.order(ByteOrder.LITTLE_ENDIAN);
+        int start = in.position();
+        if (in.remaining() < HEADER_LENGTH) {
+            return false;
+        }
+        int length = in.getInt(start + LENGTH_OFFSET);
+        if (length < HEADER_LENGTH || length > MAX_FRAME_LENGTH || length > in.remaining()
+                || in.get(start + VERSION_OFFSET) != VERSION) {
+            return false;
+        }
+        int stored = in.getInt(start + CRC_OFFSET);
+        int tag = Short.toUnsignedInt(in.getShort(start + TAG_OFFSET));
+        if (tag == (segment & 0xFFFF)) {
+            return Byte.toUnsignedInt(in.get(start + TYPE_OFFSET)) == SEGMENT_END_TYPE
+                    && stored == crc(in, start + TYPE_OFFSET, start + length, segment, VERSION);
+        }
+        // The latest two earlier segments whose number has this tag; files are reused within a few.
+        int earlier = segment - ((segment - tag) & 0xFFFF);
+        for (int candidate = earlier; candidate > 0 && candidate > earlier - 2 * 0x10000; candidate -= 0x10000) {
+            if (stored == crc(in, start + TYPE_OFFSET, start + length, candidate, VERSION)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -107,9 +165,10 @@ public final class WalCodec {
      * and advances past it.
      *
      * @param position the frame's offset in its segment, for messages
-     * @throws CorruptRecordException when the frame is damaged
+     * @param segment the number of the segment it was read from, which its checksum covers
+     * @throws CorruptRecordException when the frame is damaged or belongs to another segment
      */
-    public static WalRecord decode(ByteBuffer in, long position) {
+    public static WalRecord decode(ByteBuffer in, long position, int segment) {
         in.order(ByteOrder.LITTLE_ENDIAN);
         int start = in.position();
         if (in.remaining() < HEADER_LENGTH) {
@@ -123,7 +182,8 @@ public final class WalCodec {
             throw new CorruptRecordException("torn frame: length " + length + " but " + in.remaining() + " bytes left", position);
         }
         int stored = in.getInt(start + CRC_OFFSET);
-        int computed = crc(in, start + TYPE_OFFSET, start + length);
+        int version = Byte.toUnsignedInt(in.get(start + VERSION_OFFSET));
+        int computed = crc(in, start + TYPE_OFFSET, start + length, segment, version);
         if (stored != computed) {
             throw CorruptRecordException.crc(stored, computed, position);
         }
@@ -132,10 +192,10 @@ public final class WalCodec {
         int code = Byte.toUnsignedInt(b.get(TYPE_OFFSET));
         RecordType type = RecordType.of(code);
         if (type == null) {
-            throw new CorruptRecordException("unknown record type " + code, position);
+            throw new CorruptRecordException(code == SEGMENT_END_TYPE ? "end-of-segment frame inside the log"
+                    : "unknown record type " + code, position);
         }
-        int version = Byte.toUnsignedInt(b.get(VERSION_OFFSET));
-        if (version != VERSION) {
+        if (version != VERSION && version != LEGACY_VERSION) {
             throw new CorruptRecordException("unsupported " + type + " version " + version, position);
         }
         b.position(TRACE_ID_OFFSET);
@@ -175,10 +235,17 @@ public final class WalCodec {
 
     private static final ThreadLocal<CRC32C> CRC = ThreadLocal.withInitial(CRC32C::new);
 
-    // No slice, no new checksum per frame: the writer encodes every record of the log.
-    private static int crc(ByteBuffer b, int from, int to) {
+    // No slice, no new checksum per frame: the writer encodes every record of the log. From version 2
+    // on, the checksum starts with the segment's number, so a frame is valid in its own segment only.
+    private static int crc(ByteBuffer b, int from, int to, int segment, int version) {
         CRC32C c = CRC.get();
         c.reset();
+        if (version != LEGACY_VERSION) {
+            c.update(segment);
+            c.update(segment >>> 8);
+            c.update(segment >>> 16);
+            c.update(segment >>> 24);
+        }
         int position = b.position();
         int limit = b.limit();
         b.limit(to).position(from);

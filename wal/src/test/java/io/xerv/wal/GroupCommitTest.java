@@ -298,13 +298,36 @@ class GroupCommitTest {
         }
 
         @Override
+        public List<Path> spares(Path dir) throws IOException {
+            return delegate.spares(dir);
+        }
+
+        @Override
         public void delete(Path file) throws IOException {
             delegate.delete(file);
         }
 
         @Override
+        public void rename(Path from, Path to) throws IOException {
+            delegate.rename(from, to);
+        }
+
+        @Override
+        public void syncDirectory(Path dir) throws IOException {
+            delegate.syncDirectory(dir);
+        }
+
+        @Override
+        public Segment reuse(Path file) throws IOException {
+            return recording(delegate.reuse(file));
+        }
+
+        @Override
         public Segment open(Path file) throws IOException {
-            Segment s = delegate.open(file);
+            return recording(delegate.open(file));
+        }
+
+        private Segment recording(Segment s) {
             return new Segment() {
                 @Override
                 public void write(ByteBuffer src) throws IOException {
@@ -323,6 +346,11 @@ class GroupCommitTest {
                 @Override
                 public long size() throws IOException {
                     return s.size();
+                }
+
+                @Override
+                public long position() throws IOException {
+                    return s.position();
                 }
 
                 @Override
@@ -345,7 +373,7 @@ class GroupCommitTest {
         private static List<Integer> nodeIds(ByteBuffer frames) {
             List<Integer> ids = new ArrayList<>();
             while (frames.hasRemaining()) {
-                if (WalCodec.decode(frames, frames.position()) instanceof WalRecord.NodeDone d) {
+                if (WalCodec.decode(frames, frames.position(), WalFixtures.tagOf(frames)) instanceof WalRecord.NodeDone d) {
                     ids.add(d.node());
                 }
             }

@@ -13,10 +13,12 @@ import java.util.function.IntUnaryOperator;
 /**
  * An in-memory disk that loses what was not synced when it crashes, in the spirit of LazyFS.
  *
- * <p>Each file has durable bytes and pending bytes: {@code write} appends to pending, {@code sync}
- * moves pending to durable. {@link #crash()} drops every pending byte of every file; {@link
- * #crashTearing} keeps a random prefix of each file's pending bytes instead, as a disk that wrote
- * part of its cache back would. Creating, truncating and deleting files is durable at once.
+ * <p>Each file has durable bytes and one run of pending bytes written since the last sync, which
+ * starts where that sync left the writer: at the end of the file, or inside it for a file written
+ * again from its start ({@link #reuse}). {@code sync} lays the pending bytes over the durable ones.
+ * {@link #crash()} drops every pending byte of every file; {@link #crashTearing} keeps a random prefix
+ * of each file's pending bytes instead, as a disk that wrote part of its cache back would. Creating,
+ * renaming, truncating and deleting files is durable at once.
  *
  * <p>A crash ends the process that used the disk: every object handed out before it (this storage and
  * its segments) then throws {@link IOException} on use, so a writer that outlives the crash cannot
@@ -62,8 +64,7 @@ final class LossyStorage implements Storage {
     private void crash(IntUnaryOperator kept) {
         synchronized (disk) {
             for (FileData f : disk.files.values()) {
-                f.durable.append(f.pending.bytes, 0, kept.applyAsInt(f.pending.length));
-                f.pending.length = 0;
+                f.settle(kept.applyAsInt(f.pending.length));
             }
             disk.crashes++;
         }
@@ -106,10 +107,50 @@ final class LossyStorage implements Storage {
     }
 
     @Override
+    public List<Path> spares(Path dir) throws IOException {
+        synchronized (disk) {
+            checkAlive();
+            List<Path> out = new ArrayList<>();
+            for (Path p : disk.files.keySet()) {
+                String name = p.getFileName().toString();
+                if (dir.equals(p.getParent()) && name.startsWith("spare-") && name.endsWith(".log")) {
+                    out.add(p);
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
     public Segment open(Path file) throws IOException {
         synchronized (disk) {
             checkAlive();
-            return new LossySegment(disk.files.computeIfAbsent(file, f -> new FileData()));
+            FileData f = disk.files.computeIfAbsent(file, x -> new FileData());
+            return new LossySegment(f, f.size());
+        }
+    }
+
+    @Override
+    public Segment reuse(Path file) throws IOException {
+        synchronized (disk) {
+            checkAlive();
+            FileData f = disk.files.get(file);
+            if (f == null) {
+                throw new IOException("no such file: " + file);
+            }
+            return new LossySegment(f, 0);
+        }
+    }
+
+    @Override
+    public void rename(Path from, Path to) throws IOException {
+        synchronized (disk) {
+            checkAlive();
+            FileData f = disk.files.remove(from);
+            if (f == null) {
+                throw new IOException("no such file: " + from);
+            }
+            disk.files.put(to, f);
         }
     }
 
@@ -118,6 +159,13 @@ final class LossyStorage implements Storage {
         synchronized (disk) {
             checkAlive();
             disk.files.remove(file);
+        }
+    }
+
+    @Override
+    public void syncDirectory(Path dir) throws IOException {
+        synchronized (disk) {
+            checkAlive();
         }
     }
 
@@ -130,9 +178,11 @@ final class LossyStorage implements Storage {
     private final class LossySegment implements Segment {
         // Kept after a delete, as an open file descriptor keeps an unlinked file.
         private final FileData file;
+        private int position;
 
-        LossySegment(FileData file) {
+        LossySegment(FileData file, int position) {
             this.file = file;
+            this.position = position;
         }
 
         @Override
@@ -141,7 +191,14 @@ final class LossyStorage implements Storage {
                 checkAlive();
                 byte[] b = new byte[src.remaining()];
                 src.get(b);
+                if (file.pending.length > 0 && file.pendingAt + file.pending.length != position) {
+                    throw new IOException("writes since the last sync must follow each other");
+                }
+                if (file.pending.length == 0) {
+                    file.pendingAt = position;
+                }
                 file.pending.append(b, 0, b.length);
+                position += b.length;
             }
         }
 
@@ -149,8 +206,7 @@ final class LossyStorage implements Storage {
         public void sync() throws IOException {
             synchronized (disk) {
                 checkAlive();
-                file.durable.append(file.pending.bytes, 0, file.pending.length);
-                file.pending.length = 0;
+                file.settle(file.pending.length);
             }
         }
 
@@ -158,7 +214,15 @@ final class LossyStorage implements Storage {
         public long size() throws IOException {
             synchronized (disk) {
                 checkAlive();
-                return file.durable.length + file.pending.length;
+                return file.size();
+            }
+        }
+
+        @Override
+        public long position() throws IOException {
+            synchronized (disk) {
+                checkAlive();
+                return position;
             }
         }
 
@@ -166,9 +230,7 @@ final class LossyStorage implements Storage {
         public ByteBuffer readAll() throws IOException {
             synchronized (disk) {
                 checkAlive();
-                byte[] all = Arrays.copyOf(file.durable.bytes, file.durable.length + file.pending.length);
-                System.arraycopy(file.pending.bytes, 0, all, file.durable.length, file.pending.length);
-                return ByteBuffer.wrap(all);
+                return ByteBuffer.wrap(file.contents());
             }
         }
 
@@ -176,11 +238,12 @@ final class LossyStorage implements Storage {
         public void truncate(long length) throws IOException {
             synchronized (disk) {
                 checkAlive();
-                ByteBuffer all = readAll();
-                int n = (int) Math.min(length, all.remaining());
+                byte[] all = file.contents();
+                int n = (int) Math.min(length, all.length);
                 file.durable.length = 0;
-                file.durable.append(all.array(), 0, n);
+                file.durable.append(all, 0, n);
                 file.pending.length = 0;
+                position = n;
             }
         }
 
@@ -198,6 +261,25 @@ final class LossyStorage implements Storage {
     private static final class FileData {
         final Bytes durable = new Bytes();
         final Bytes pending = new Bytes();
+        /** Where the pending bytes go in the file. */
+        int pendingAt;
+
+        int size() {
+            return Math.max(durable.length, pendingAt + pending.length);
+        }
+
+        /** The file as the process that writes it reads it: durable bytes with the pending ones over them. */
+        byte[] contents() {
+            byte[] all = Arrays.copyOf(durable.bytes, size());
+            System.arraycopy(pending.bytes, 0, all, pendingAt, pending.length);
+            return all;
+        }
+
+        /** Makes the first {@code kept} pending bytes durable and drops the rest. */
+        void settle(int kept) {
+            durable.put(pendingAt, pending.bytes, kept);
+            pending.length = 0;
+        }
     }
 
     private static final class Bytes {
@@ -205,11 +287,20 @@ final class LossyStorage implements Storage {
         int length;
 
         void append(byte[] src, int from, int n) {
-            if (length + n > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+            put(length, src, n, from);
+        }
+
+        /** Writes the first {@code n} bytes of {@code src} at {@code at}, growing the bytes if needed. */
+        void put(int at, byte[] src, int n) {
+            put(at, src, n, 0);
+        }
+
+        private void put(int at, byte[] src, int n, int from) {
+            if (at + n > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, at + n));
             }
-            System.arraycopy(src, from, bytes, length, n);
-            length += n;
+            System.arraycopy(src, from, bytes, at, n);
+            length = Math.max(length, at + n);
         }
     }
 }

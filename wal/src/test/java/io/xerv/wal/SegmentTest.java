@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import static io.xerv.wal.WalFixtures.TIME;
@@ -189,6 +191,107 @@ class SegmentTest {
         }
     }
 
+    @Test
+    void purgedSegmentsAreKeptAsSparesAndWrittenAgainInsteadOfNewFiles() throws IOException {
+        Set<Object> files = new HashSet<>();
+        long purged;
+        long reused;
+        int last;
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            for (int i = 0; i < 40; i++) {
+                finishedTraces(wal, 10);
+                for (Path f : allFiles()) {
+                    files.add(Files.getAttribute(f, "unix:ino"));
+                }
+                assertThat(Storage.FILES.spares(dir)).hasSizeLessThanOrEqualTo(SMALL.spareSegments());
+            }
+            purged = wal.metrics().purgedSegments();
+            reused = wal.metrics().reusedSegments();
+            last = segmentIndex(Storage.FILES.list(dir).getLast());
+        }
+
+        assertThat(last).isGreaterThan(15);
+        assertThat(purged).isEqualTo(last - Storage.FILES.list(dir).size());
+        // Every segment after the first few was written into a spare: the log made no new file.
+        assertThat(reused).isGreaterThan(last - 5L);
+        assertThat(files).as("distinct files over %d segments", last).hasSizeLessThanOrEqualTo(2 + SMALL.spareSegments() + 1);
+        try (Wal again = Wal.open(dir, SMALL)) {
+            assertThat(again.recovery().truncation()).isNull();
+        }
+    }
+
+    @Test
+    void withoutSparesPurgedSegmentsAreDeleted() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL.withSpareSegments(0))) {
+            finishedTraces(wal, 60);
+            assertThat(wal.metrics().purgedSegments()).isPositive();
+            assertThat(wal.metrics().reusedSegments()).isZero();
+        }
+        assertThat(Storage.FILES.spares(dir)).isEmpty();
+        assertThat(allFiles()).hasSizeBetween(1, 2);
+    }
+
+    @Test
+    void aLogKilledWhileWritingAReusedFileRecoversItsOwnRecordsOnly() throws IOException {
+        Path live = Files.createDirectories(dir.resolve("live"));
+        Path copy = Files.createDirectories(dir.resolve("killed"));
+        List<WalRecord> unfinished = new ArrayList<>();
+        List<WalRecord> lastSegment;
+        try (Wal wal = Wal.open(live, SMALL)) {
+            finishedTraces(wal, 60);
+            long reusedBefore = wal.metrics().reusedSegments();
+            assertThat(reusedBefore).isPositive();
+            for (int i = 0; i < 3; i++) {
+                unfinished.addAll(unfinishedTrace());
+            }
+            appendAllDurably(wal, unfinished);
+            // The live segment is a reused file: past its records lie an earlier segment's frames.
+            Path segment = Storage.FILES.list(live).getLast();
+            assertThat(Files.size(segment)).isGreaterThan(4096L);
+            lastSegment = WalFixtures.read(segment);
+            for (Path f : Storage.FILES.list(live)) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+
+        try (Wal recovered = Wal.open(copy, SMALL)) {
+            List<WalRecord> records = recovered.recovery().records();
+            assertThat(records).endsWith(lastSegment.toArray(WalRecord[]::new));
+            Set<UUID> open = new HashSet<>();
+            unfinished.forEach(r -> open.add(r.traceId()));
+            assertThat(records).filteredOn(r -> open.contains(r.traceId())).isEqualTo(unfinished);
+            List<WalRecord> traced = records.stream().filter(r -> r.type() != RecordType.CHECKPOINT).toList();
+            assertThat(new HashSet<>(traced)).as("no record twice").hasSize(traced.size());
+        }
+    }
+
+    @Test
+    void legacySegmentsAreReadAndDeletedRatherThanReused() throws IOException {
+        UUID old = WalFixtures.trace(999_999);
+        List<WalRecord> legacy = List.of(traceStart(old), nodeDone(old, 1), new WalRecord.TraceComplete(old, TIME));
+        Files.createDirectories(dir);
+        try (var out = Files.newOutputStream(dir.resolve("wal-000001.log"))) {
+            for (WalRecord r : legacy) {
+                out.write(WalFixtures.legacyFrame(r));
+            }
+        }
+
+        try (Wal wal = Wal.open(dir, SMALL)) {
+            assertThat(wal.recovery().records()).isEqualTo(legacy);
+            assertThat(wal.recovery().truncation()).isNull();
+            finishedTraces(wal, 60);
+            assertThat(wal.metrics().reusedSegments()).isPositive();
+        }
+        assertThat(dir.resolve("wal-000001.log")).doesNotExist();
+        assertThat(dir.resolve("spare-000001.log")).doesNotExist();
+    }
+
+    private List<Path> allFiles() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
     /** Appends {@code n} whole traces, ending half of them complete and half failed. */
     private void finishedTraces(Wal wal, int n) {
         List<WalRecord> records = new ArrayList<>();
@@ -218,8 +321,7 @@ class SegmentTest {
     }
 
     private static int segmentIndex(Path f) {
-        String n = f.getFileName().toString();
-        return Integer.parseInt(n.substring(4, n.length() - 4));
+        return WalFixtures.segmentNumber(f);
     }
 
     private static List<Integer> range(int from, int to) {

@@ -80,7 +80,7 @@ class TornTailTest {
             LATER.forEach(r -> appendDurably(wal, r));
         }
         second = Files.readAllBytes(log.resolve(SECOND));
-        offsets = frameOffsets(first);
+        offsets = frameOffsets(first, 1);
         assertThat(offsets).hasSize(RECORDS.size() + 1).endsWith(first.length);
     }
 
@@ -126,7 +126,7 @@ class TornTailTest {
 
     @Test
     void aFlippedBitInTheLastFrameEndsTheLogRightBeforeIt() throws IOException {
-        List<Integer> secondOffsets = frameOffsets(second);
+        List<Integer> secondOffsets = frameOffsets(second, 2);
         int last = secondOffsets.get(LATER.size() - 1);
         for (int bit = last * 8; bit < second.length * 8; bit++) {
             Path dir = copy("bit-" + bit, first, flip(second, bit));

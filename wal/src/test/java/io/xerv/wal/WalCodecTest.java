@@ -17,6 +17,7 @@ import static io.xerv.wal.RecordDescriptor.CRC_OFFSET;
 import static io.xerv.wal.RecordDescriptor.LENGTH_OFFSET;
 import static io.xerv.wal.RecordDescriptor.TYPE_OFFSET;
 import static io.xerv.wal.RecordDescriptor.VERSION_OFFSET;
+import static io.xerv.wal.WalFixtures.SEGMENT;
 import static io.xerv.wal.WalFixtures.TIME;
 import static io.xerv.wal.WalFixtures.TRACE;
 import static io.xerv.wal.WalFixtures.frame;
@@ -49,7 +50,7 @@ class WalCodecTest {
         byte[] f = frame(r);
 
         ByteBuffer in = ByteBuffer.wrap(f);
-        WalRecord back = WalCodec.decode(in, 0);
+        WalRecord back = WalCodec.decode(in, 0, SEGMENT);
 
         assertThat(back).isEqualTo(r);
         assertThat(in.position()).isEqualTo(f.length).isEqualTo(WalFixtures.lengthOf(f));
@@ -59,13 +60,13 @@ class WalCodecTest {
     void framesBackToBackDecodeInOrder() {
         ByteBuffer b = ByteBuffer.allocate(4096);
         for (WalRecord r : oneOfEach()) {
-            WalCodec.encode(r, b);
+            WalCodec.encode(r, b, SEGMENT);
         }
         b.flip();
 
         List<WalRecord> back = new java.util.ArrayList<>();
         while (b.hasRemaining()) {
-            back.add(WalCodec.decode(b, b.position()));
+            back.add(WalCodec.decode(b, b.position(), SEGMENT));
         }
 
         assertThat(back).isEqualTo(oneOfEach());
@@ -76,7 +77,7 @@ class WalCodecTest {
         String message = "x".repeat(70_000);
 
         WalRecord back = WalCodec.decode(ByteBuffer.wrap(frame(
-                new WalRecord.NodeError(TRACE, TIME, "1", 1, 1, message, false))), 0);
+                new WalRecord.NodeError(TRACE, TIME, "1", 1, 1, message, false))), 0, SEGMENT);
 
         assertThat(((WalRecord.NodeError) back).message()).isEqualTo("x".repeat(0xFFFF));
     }
@@ -87,7 +88,7 @@ class WalCodecTest {
         String message = "é".repeat(40_000);
 
         String back = ((WalRecord.TraceFailed) WalCodec.decode(ByteBuffer.wrap(frame(
-                new WalRecord.TraceFailed(TRACE, TIME, message))), 0)).error();
+                new WalRecord.TraceFailed(TRACE, TIME, message))), 0, SEGMENT)).error();
 
         assertThat(message).startsWith(back);
         assertThat(back.getBytes(StandardCharsets.UTF_8).length).isEqualTo(0xFFFF - 1);
@@ -97,7 +98,7 @@ class WalCodecTest {
     void encodeIntoAFullBufferOverflows() {
         ByteBuffer small = ByteBuffer.allocate(RecordDescriptor.HEADER_LENGTH);
 
-        assertThatThrownBy(() -> WalCodec.encode(oneOfEach().getFirst(), small))
+        assertThatThrownBy(() -> WalCodec.encode(oneOfEach().getFirst(), small, SEGMENT))
                 .isInstanceOf(BufferOverflowException.class);
     }
 
@@ -111,7 +112,7 @@ class WalCodecTest {
             int flippedBit = bit;
 
             CorruptRecordException e = catchThrowableOfType(CorruptRecordException.class,
-                    () -> WalCodec.decode(ByteBuffer.wrap(bad), 100));
+                    () -> WalCodec.decode(ByteBuffer.wrap(bad), 100, SEGMENT));
 
             assertThat(e).as("bit %d of %s", flippedBit, r.type()).isNotNull();
             assertThat(e.position()).isEqualTo(100);
@@ -132,7 +133,7 @@ class WalCodecTest {
         int stored = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).getInt(CRC_OFFSET);
         f[f.length - 1] ^= 1;
 
-        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 64))
+        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 64, SEGMENT))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageContaining(String.format("stored %08x", stored))
                 .hasMessageContaining("computed ")
@@ -143,10 +144,10 @@ class WalCodecTest {
     void aTornFrameIsRejectedAsTorn() {
         byte[] f = frame(oneOfEach().get(2));
 
-        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(Arrays.copyOf(f, f.length - 1)), 0))
+        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(Arrays.copyOf(f, f.length - 1)), 0, SEGMENT))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageStartingWith("torn frame: length " + f.length + " but " + (f.length - 1) + " bytes left");
-        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(Arrays.copyOf(f, 10)), 0))
+        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(Arrays.copyOf(f, 10)), 0, SEGMENT))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageStartingWith("torn frame header (10 bytes)");
     }
@@ -158,7 +159,7 @@ class WalCodecTest {
             f[TYPE_OFFSET] = (byte) code;
             reseal(f);
 
-            assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0))
+            assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0, SEGMENT))
                     .isInstanceOf(CorruptRecordException.class)
                     .hasMessageStartingWith("unknown record type " + code + " ");
         }
@@ -166,12 +167,12 @@ class WalCodecTest {
 
     @Test
     void anUnsupportedVersionIsRejectedNamingTypeAndVersion() {
-        for (int version : new int[] {0, 2, 255}) {
+        for (int version : new int[] {0, 3, 255}) {
             byte[] f = frame(oneOfEach().get(1));
             f[VERSION_OFFSET] = (byte) version;
             reseal(f);
 
-            assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0))
+            assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0, SEGMENT))
                     .isInstanceOf(CorruptRecordException.class)
                     .hasMessageStartingWith("unsupported NODE_START version " + version + " ");
         }
@@ -183,7 +184,7 @@ class WalCodecTest {
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putInt(LENGTH_OFFSET, f.length);
         reseal(f);
 
-        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0))
+        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0, SEGMENT))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageStartingWith("TRACE_COMPLETE body has 3 unread bytes");
     }
@@ -195,7 +196,7 @@ class WalCodecTest {
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putInt(LENGTH_OFFSET, f.length);
         reseal(f);
 
-        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0))
+        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0, SEGMENT))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageStartingWith("LOOP_ITERATION body does not fit its frame");
     }
@@ -207,14 +208,81 @@ class WalCodecTest {
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putShort(RecordDescriptor.BODY_OFFSET, (short) 5);
         reseal(f);
 
-        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0))
+        assertThatThrownBy(() -> WalCodec.decode(ByteBuffer.wrap(f), 0, SEGMENT))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageStartingWith("TRACE_FAILED body does not fit its frame");
+    }
+
+    @Test
+    void aFrameIsValidOnlyInTheSegmentItWasWrittenFor() {
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        WalCodec.encode(oneOfEach().get(2), b, 3);
+        b.flip();
+
+        // Read where segment 3's file was reused for segment 7: an earlier use's frame ends the log.
+        assertThat(WalCodec.endsSegment(b, 7)).isTrue();
+        assertThat(b.position()).isZero();
+        assertThatThrownBy(() -> WalCodec.decode(b, 0, 7)).hasMessageStartingWith("CRC32C mismatch");
+        // In its own segment it is a record, and a frame of a later segment is damage, not an end.
+        assertThat(WalCodec.endsSegment(b, 3)).isFalse();
+        assertThat(WalCodec.decode(b.duplicate(), 0, 3)).isEqualTo(oneOfEach().get(2));
+        assertThat(WalCodec.endsSegment(b, 2)).isFalse();
+    }
+
+    @Test
+    void aFrameFrom65536SegmentsEarlierHasTheSameTagButNotTheSameChecksum() {
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        WalCodec.encode(oneOfEach().get(2), b, 5);
+        b.flip();
+
+        assertThat(WalCodec.endsSegment(b, 5 + 0x10000)).isFalse();
+        assertThatThrownBy(() -> WalCodec.decode(b, 0, 5 + 0x10000)).hasMessageStartingWith("CRC32C mismatch");
+        // Twice 65536 segments on, the tag differs again and the earlier segment is found.
+        assertThat(WalCodec.endsSegment(b, 5 + 0x10000 + 3)).isTrue();
+    }
+
+    @Test
+    void aDamagedFrameOfAnEarlierSegmentIsNotTakenForTheEnd() {
+        byte[] f = frame(oneOfEach().get(0));
+        for (int bit : new int[] {CRC_OFFSET * 8, RecordDescriptor.TAG_OFFSET * 8, (f.length - 1) * 8}) {
+            byte[] bad = f.clone();
+            bad[bit / 8] ^= 1;
+            assertThat(WalCodec.endsSegment(ByteBuffer.wrap(bad), SEGMENT + 4)).as("bit %d", bit).isFalse();
+        }
+        assertThat(WalCodec.endsSegment(ByteBuffer.wrap(f), SEGMENT + 4)).isTrue();
+    }
+
+    @Test
+    void theEndFrameEndsItsSegmentAndIsNoRecord() {
+        ByteBuffer b = ByteBuffer.allocate(256);
+        WalCodec.encodeSegmentEnd(b, 9, TIME);
+        b.flip();
+
+        assertThat(b.remaining()).isEqualTo(RecordDescriptor.HEADER_LENGTH);
+        assertThat(WalCodec.endsSegment(b, 9)).isTrue();
+        assertThatThrownBy(() -> WalCodec.decode(b.duplicate(), 0, 9)).hasMessageStartingWith("end-of-segment frame inside the log");
+        byte[] bad = new byte[b.remaining()];
+        b.duplicate().get(bad);
+        bad[RecordDescriptor.TIME_OFFSET] ^= 1;
+        assertThat(WalCodec.endsSegment(ByteBuffer.wrap(bad), 9)).isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("oneOfEach")
+    void legacyFramesWithoutTagStillDecodeInAnySegment(WalRecord r) {
+        byte[] f = WalFixtures.legacyFrame(r);
+
+        assertThat(WalCodec.decode(ByteBuffer.wrap(f), 0, 1)).isEqualTo(r);
+        assertThat(WalCodec.decode(ByteBuffer.wrap(f), 0, 4242)).isEqualTo(r);
+        assertThat(WalCodec.endsSegment(ByteBuffer.wrap(f), 4242)).isFalse();
     }
 
     /** Stores the CRC of {@code f} as it is now, as a writer with that content would have. */
     private static void reseal(byte[] f) {
         CRC32C c = new CRC32C();
+        if (f[VERSION_OFFSET] != RecordDescriptor.LEGACY_VERSION) {
+            c.update(new byte[] {SEGMENT, 0, 0, 0});
+        }
         c.update(f, TYPE_OFFSET, f.length - TYPE_OFFSET);
         ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN).putInt(CRC_OFFSET, (int) c.getValue());
     }

@@ -18,6 +18,8 @@ final class WalFixtures {
 
     static final UUID TRACE = UUID.fromString("6f1c2a3e-0000-4000-8000-00000000abcd");
     static final long TIME = 1_750_000_000_000L;
+    /** The segment single frames are encoded for. */
+    static final byte SEGMENT = 7;
 
     private WalFixtures() {
     }
@@ -91,23 +93,46 @@ final class WalFixtures {
     /** The frame of {@code r} as a byte array. */
     static byte[] frame(WalRecord r) {
         ByteBuffer b = ByteBuffer.allocate(300_000);
-        WalCodec.encode(r, b);
+        WalCodec.encode(r, b, SEGMENT);
         byte[] out = new byte[b.position()];
         b.flip().get(out);
         return out;
+    }
+
+    /** The frame of {@code r} as a host before segment tags wrote it: version 1, zero tag, checksum of the bytes alone. */
+    static byte[] legacyFrame(WalRecord r) {
+        byte[] f = frame(r);
+        ByteBuffer b = ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(RecordDescriptor.VERSION_OFFSET, RecordDescriptor.LEGACY_VERSION);
+        b.putShort(RecordDescriptor.TAG_OFFSET, (short) 0);
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(f, RecordDescriptor.TYPE_OFFSET, f.length - RecordDescriptor.TYPE_OFFSET);
+        b.putInt(RecordDescriptor.CRC_OFFSET, (int) c.getValue());
+        return f;
     }
 
     static int lengthOf(byte[] frame) {
         return ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).getInt(RecordDescriptor.LENGTH_OFFSET);
     }
 
+    /** The segment tag of the frame at {@code frames}' position: its segment's number, below 65536. */
+    static int tagOf(ByteBuffer frames) {
+        return Short.toUnsignedInt(frames.order(ByteOrder.LITTLE_ENDIAN).getShort(frames.position() + RecordDescriptor.TAG_OFFSET));
+    }
+
+    /** The number in a segment file's name. */
+    static int segmentNumber(Path segment) {
+        String n = segment.getFileName().toString();
+        return Integer.parseInt(n.substring(n.indexOf('-') + 1, n.length() - 4));
+    }
+
     /** The start offset of every whole frame in {@code bytes}, then the offset where they end. */
-    static List<Integer> frameOffsets(byte[] bytes) {
+    static List<Integer> frameOffsets(byte[] bytes, int segment) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         List<Integer> offsets = new ArrayList<>();
         while (b.hasRemaining()) {
             offsets.add(b.position());
-            WalCodec.decode(b, b.position());
+            WalCodec.decode(b, b.position(), segment);
         }
         offsets.add(b.position());
         return offsets;
@@ -117,9 +142,16 @@ final class WalFixtures {
     static List<WalRecord> read(Path segment) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(segment)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         List<WalRecord> out = new ArrayList<>();
-        // A live segment is reserved ahead of its data: a zero length ends what was written.
-        while (b.remaining() >= 4 && b.getInt(b.position()) != 0) {
-            out.add(WalCodec.decode(b, b.position()));
+        int segmentNumber = segmentNumber(segment);
+        // A live segment is reserved ahead of its data: a zero length ends what was written. A
+        // segment the log rolled away from ends with its end frame. A live segment in a reused file
+        // has an earlier use's bytes after its data, which do not decode in this segment.
+        while (b.remaining() >= 4 && b.getInt(b.position()) != 0 && !WalCodec.endsSegment(b, segmentNumber)) {
+            try {
+                out.add(WalCodec.decode(b, b.position(), segmentNumber));
+            } catch (CorruptRecordException e) {
+                break;
+            }
         }
         return out;
     }

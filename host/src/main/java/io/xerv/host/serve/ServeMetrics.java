@@ -42,6 +42,8 @@ public final class ServeMetrics {
                 .description("Mean records per write-ahead log sync").register(registry);
         FunctionCounter.builder("xerv.wal.purged.segments", wal, Wal.Metrics::purgedSegments)
                 .description("Write-ahead log segments purged").register(registry);
+        FunctionCounter.builder("xerv.wal.reused.segments", wal, Wal.Metrics::reusedSegments)
+                .description("Write-ahead log segments written into a purged segment's file").register(registry);
     }
 
     /** The registry (for tests and for adding meters). */
