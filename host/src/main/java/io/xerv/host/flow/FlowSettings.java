@@ -13,7 +13,8 @@ package io.xerv.host.flow;
  * @param circuitBreakerSuccessThreshold successes in half-open state that close it again
  * @param maxConcurrentVersions versions of the pipeline that may run at once while old ones drain
  * @param drainTimeoutMs how long a drain waits for traces to finish
- * @param drainGracePeriodMs how long after a drain starts new traces may still be accepted by the old version
+ * @param drainGracePeriodMs how long a version superseded by a newer deploy may go on running its traces;
+ *     those still running (or suspended) then are cancelled
  * @param maxQueuedTraces traces waiting for a slot before triggers are refused (backpressure)
  * @param debug record extra diagnostics per trace
  */

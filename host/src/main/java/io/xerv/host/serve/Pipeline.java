@@ -44,6 +44,8 @@ final class Pipeline {
         final long deployedAt;
         final Path baseDir;
         final AtomicInteger running = new AtomicInteger();
+        /** Once superseded: the timer that cancels what still runs after the drain grace period, or -1. */
+        volatile long graceTimer = -1;
         /** The ids of the flow's triggers, for a check per submission that allocates nothing. */
         final Set<String> triggerIds;
 
@@ -146,7 +148,11 @@ final class Pipeline {
         }
     }
 
-    /** A new version took over: restart listeners on it and close the breaker (the flow changed). */
+    /**
+     * A new version took over: restart listeners on it and close the breaker (the flow changed). The
+     * versions it superseded keep running their traces for their {@code drain_grace_period_ms}; what
+     * still runs then is cancelled.
+     */
     void versionDeployed(Version v) {
         breaker.reset();
         retireIdle();
@@ -154,7 +160,28 @@ final class Pipeline {
             closeListeners();
             openListeners();
         }
+        for (Version old : versions) {
+            if (old != v && old.graceTimer < 0) {
+                startGracePeriod(old, v);
+            }
+        }
         LOG.info("pipeline {} version {} deployed; new traces run it", name, v.label);
+    }
+
+    private void startGracePeriod(Version old, Version successor) {
+        long grace = old.flow.definition().settings().drainGracePeriodMs();
+        old.graceTimer = controller.engineRef().vertx().setTimer(Math.max(1, grace), id -> {
+            List<UUID> left = controller.liveTraceIds(old);
+            if (!left.isEmpty()) {
+                LOG.warn("pipeline {} version {}: drain grace period ({} ms) passed; cancelling its {} traces still running",
+                        name, old.label, grace, left.size());
+            }
+            String why = "pipeline '" + name + "' version " + old.label + " was superseded by version "
+                    + successor.label + " and its drain grace period (" + grace + " ms) passed";
+            for (UUID trace : left) {
+                controller.engineRef().cancel(trace, why);
+            }
+        });
     }
 
     private void retireIdle() {
@@ -169,6 +196,9 @@ final class Pipeline {
 
     /** Closes what a retired version's nodes hold (JS contexts, WASM instances). */
     private void release(Version v) {
+        if (v.graceTimer >= 0) {
+            controller.engineRef().vertx().cancelTimer(v.graceTimer);
+        }
         for (String problem : v.flow.close()) {
             LOG.warn("pipeline {} version {}: closing {}", name, v.label, problem);
         }

@@ -804,6 +804,16 @@ public final class PipelineController implements AutoCloseable {
         finished.put(l.traceId, record);
     }
 
+    List<UUID> liveTraceIds(Pipeline.Version v) {
+        List<UUID> out = new ArrayList<>();
+        for (Pipeline.Live l : live.values()) {
+            if (l.version == v) {
+                out.add(l.traceId);
+            }
+        }
+        return out;
+    }
+
     List<UUID> liveTraceIds(Pipeline p) {
         List<UUID> out = new ArrayList<>();
         for (Pipeline.Live l : live.values()) {

@@ -135,6 +135,35 @@ class LifecycleTest {
     }
 
     @Test
+    void aSupersededVersionsTracesAreCancelledOnceItsDrainGracePeriodPasses() throws Exception {
+        String brief = LIFE.replace("name: life", "name: brief").replace("/life", "/brief")
+                .replace("life-${trigger.n}", "brief-${trigger.n}") + "settings: {drain_grace_period_ms: 300}\n";
+        assertThat(h.sendYaml(HttpMethod.POST, "/api/v1/pipelines", brief.replace("VERSION", "1")).statusCode()).isEqualTo(201);
+        HttpResponse<Buffer> fired = h.postJson("/brief", "{\"n\":\"g\"}");
+        assertThat(fired.statusCode()).as(fired.bodyAsString()).isEqualTo(202);
+        String old = fired.bodyAsJsonObject().getString("traceId");
+        h.awaitTrace(old, "suspended");
+
+        assertThat(h.sendYaml(HttpMethod.PUT, "/api/v1/pipelines/brief", brief.replace("VERSION", "2")).statusCode()).isEqualTo(200);
+
+        JsonObject cancelled = h.awaitTrace(old, "cancelled");
+        assertThat(cancelled.getString("version")).isEqualTo("1");
+        assertThat(cancelled.getString("error")).contains("version 1 was superseded by version 2")
+                .contains("drain grace period (300 ms)");
+        JsonObject after = h.get("/api/v1/pipelines/brief").bodyAsJsonObject();
+        while (after.getJsonArray("versions").size() > 1) {
+            Thread.sleep(20);
+            after = h.get("/api/v1/pipelines/brief").bodyAsJsonObject();
+        }
+        assertThat(after.getJsonArray("versions").getJsonObject(0).getString("version")).isEqualTo("2");
+        // The new version's traces are not touched.
+        String fresh = h.postJson("/brief", "{\"n\":\"h\"}").bodyAsJsonObject().getString("traceId");
+        h.awaitTrace(fresh, "suspended");
+        resume(h, "brief-h");
+        h.awaitTrace(fresh, "completed");
+    }
+
+    @Test
     void redeployingTheSameTextChangesNothing() {
         JsonObject p = h.sendYaml(HttpMethod.PUT, "/api/v1/pipelines/life", LIFE.replace("VERSION", "1")).bodyAsJsonObject();
         assertThat(p.getJsonArray("versions")).hasSize(1);
