@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * (which frees no blocks and allocates none, where deleting a file stalls a journaling file system's
  * next commit), the rest deleted. Each frame's checksum covers its segment's number, so a reused
  * file's earlier frames read as the end of the log; a segment the log rolled away from ends with an
- * end-of-segment frame ({@link RecordDescriptor}).
+ * end-of-segment frame, written with its last batch ({@link RecordDescriptor}).
  */
 public final class Wal implements AutoCloseable {
 
@@ -519,7 +519,7 @@ public final class Wal implements AutoCloseable {
             }
             forcibles.clear();
         }
-        write(unsynced);
+        boolean full = write(unsynced);
         if (durable) {
             segment.sync();
             metrics.syncs.increment();
@@ -531,12 +531,20 @@ public final class Wal implements AutoCloseable {
         }
         unsynced.clear();
         waiters = 0;
-        if (segmentSize >= config.segmentBytes()) {
+        if (full) {
+            if (!durable) {
+                // Even without syncs, the end frame is on disk before the next segment holds anything.
+                segment.sync();
+            }
             roll();
         }
     }
 
-    private void write(List<Pending> batch) throws IOException {
+    /**
+     * Writes a batch. When it fills the segment, its end-of-segment frame goes in the same write, so
+     * the batch's sync covers it, and this returns true: the caller rolls once the sync is done.
+     */
+    private boolean write(List<Pending> batch) throws IOException {
         buffer.clear();
         for (Pending p : batch) {
             while (true) {
@@ -553,6 +561,17 @@ public final class Wal implements AutoCloseable {
                 }
             }
         }
+        boolean full = segmentSize + buffer.position() >= config.segmentBytes();
+        if (full) {
+            if (buffer.remaining() < RecordDescriptor.HEADER_LENGTH) {
+                ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
+                buffer.flip();
+                bigger.put(buffer);
+                buffer = bigger;
+            }
+            // What follows in the file is not this segment's, and a scan must not take it for damage.
+            WalCodec.encodeSegmentEnd(buffer, segmentIndex, System.currentTimeMillis());
+        }
         buffer.flip();
         int bytes = buffer.remaining();
         segment.write(buffer);
@@ -564,24 +583,22 @@ public final class Wal implements AutoCloseable {
         for (Pending p : batch) {
             track(p.record(), segmentIndex);
         }
+        return full;
     }
 
+    // The segment's end frame is written and synced already (write, commit).
     private void roll() throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
-        // What follows in the file is not this segment's, and a scan must not take it for damage.
-        WalCodec.encodeSegmentEnd(b, segmentIndex, System.currentTimeMillis());
-        segment.write(b.flip());
-        segment.sync();
         segment.close();
         int next = segmentIndex + 1;
         purge(next);
         openSegment(next);
+        ByteBuffer b = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
         WalCodec.encode(new WalRecord.Checkpoint(new UUID(0, 0), System.currentTimeMillis(), unfinished.size(),
-                segmentIndex), b.clear(), segmentIndex);
+                segmentIndex), b, segmentIndex);
         b.flip();
         segmentSize += b.remaining();
+        // Synced with the next batch: nothing waits for it.
         segment.write(b);
-        segment.sync();
     }
 
     // Segment s can go once no unfinished trace has a record in s or before it. The next segment

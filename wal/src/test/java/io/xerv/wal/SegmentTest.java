@@ -47,6 +47,13 @@ class SegmentTest {
             // Records were appended one by one, so each segment rolled right after crossing the size.
             assertThat(Files.size(f)).as("%s", f.getFileName()).isBetween(4096L, 4096L + 100);
         }
+        for (Path f : files.subList(0, files.size() - 1)) {
+            // A rolled segment ends with its end frame.
+            byte[] bytes = Files.readAllBytes(f);
+            java.nio.ByteBuffer end = java.nio.ByteBuffer.wrap(bytes, bytes.length - RecordDescriptor.HEADER_LENGTH,
+                    RecordDescriptor.HEADER_LENGTH).slice();
+            assertThat(WalCodec.endsSegment(end, segmentIndex(f))).as("%s ends with its end frame", f.getFileName()).isTrue();
+        }
         for (int i = 1; i < files.size(); i++) {
             WalRecord first = WalFixtures.read(files.get(i)).getFirst();
             assertThat(first).isInstanceOf(WalRecord.Checkpoint.class);
@@ -218,6 +225,23 @@ class SegmentTest {
         try (Wal again = Wal.open(dir, SMALL)) {
             assertThat(again.recovery().truncation()).isNull();
         }
+    }
+
+    @Test
+    void rollingCostsNoSyncOfItsOwn() throws IOException {
+        GroupCommitTest.RecordingStorage storage = new GroupCommitTest.RecordingStorage(Storage.FILES);
+        int appends = 0;
+        long rolled;
+        try (Wal wal = Wal.open(dir, SMALL, storage)) {
+            for (int i = 0; i < 400; i++) {
+                WalFixtures.appendDurably(wal, nodeDone(WalFixtures.trace(0), i));
+                appends++;
+            }
+            rolled = segmentIndex(Storage.FILES.list(dir).getLast()) - 1;
+        }
+        assertThat(rolled).isGreaterThan(3);
+        // One sync per durable append: the end frame rides with the last batch, the checkpoint with the next.
+        assertThat(storage.events()).filteredOn(e -> e.kind().equals("sync")).hasSize(appends);
     }
 
     @Test
