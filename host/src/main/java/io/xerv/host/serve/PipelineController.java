@@ -154,7 +154,7 @@ public final class PipelineController implements AutoCloseable {
      * @throws Refusal CONFLICT or SHUTTING_DOWN, as for {@link #deploy(String, String)}
      */
     public PipelineInfo deploy(String sourceName, String yamlText, boolean start) throws FlowException {
-        return install(FlowLoader.parse(sourceName, yamlText, engine.registry()), options.baseDir(), start);
+        return install(new Prepared(compile(FlowLoader.parse(sourceName, yamlText, engine.registry())), options.baseDir()), start);
     }
 
     /**
@@ -165,11 +165,40 @@ public final class PipelineController implements AutoCloseable {
      * @throws Refusal CONFLICT or SHUTTING_DOWN, as for {@link #deploy(String, String)}
      */
     public PipelineInfo deploy(Path file) throws FlowException, IOException {
+        return install(prepare(file), true);
+    }
+
+    /** A flow file loaded and linked, not yet deployed: {@link #install(Prepared, boolean)} deploys it. */
+    public record Prepared(CompiledFlow flow, Path baseDir) {
+    }
+
+    /**
+     * Loads and links a flow file without deploying it: the slow part of a deploy (compiling WASM
+     * modules, starting JS contexts), which may run on any thread, several flows at once.
+     *
+     * @throws FlowException when the flow does not validate
+     * @throws IOException when the file cannot be read
+     */
+    public Prepared prepare(Path file) throws FlowException, IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such flow file: " + file);
         }
-        Path dir = file.toAbsolutePath().getParent();
-        return install(FlowLoader.load(file, engine.registry()), dir, true);
+        return new Prepared(compile(FlowLoader.load(file, engine.registry())), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Deploys a prepared flow, starting it when {@code start} is true. A flow that is not deployed
+     * (refused) is closed.
+     *
+     * @throws Refusal CONFLICT or SHUTTING_DOWN, as for {@link #deploy(String, String)}
+     */
+    public PipelineInfo install(Prepared prepared, boolean start) {
+        try {
+            return install(prepared.flow(), prepared.baseDir(), start);
+        } catch (Refusal r) {
+            prepared.flow().close();
+            throw r;
+        }
     }
 
     private CompiledFlow compile(FlowDefinition def) throws FlowException {
@@ -197,11 +226,11 @@ public final class PipelineController implements AutoCloseable {
         return flow;
     }
 
-    private PipelineInfo install(FlowDefinition def, Path baseDir, boolean start) throws FlowException {
+    private PipelineInfo install(CompiledFlow flow, Path baseDir, boolean start) {
         if (shuttingDown) {
             throw new Refusal(Refusal.Reason.SHUTTING_DOWN, "the host is shutting down; deploys are refused");
         }
-        CompiledFlow flow = compile(def);
+        FlowDefinition def = flow.definition();
         synchronized (this) {
             Pipeline p = pipelines.get(def.name());
             boolean created = p == null;
@@ -210,6 +239,7 @@ public final class PipelineController implements AutoCloseable {
             }
             synchronized (p) {
                 if (!created && p.current.flow.digest().equals(flow.digest())) {
+                    flow.close();
                     return p.info();
                 }
                 Map<String, Webhook> hooks = webhooksOf(p, flow);

@@ -79,17 +79,7 @@ public final class XervHost implements AutoCloseable {
             PipelineController controller = new PipelineController(engine, metrics, new PipelineController.Options(
                     config.secretLookup(), config.keepFinishedTraces(), Path.of("").toAbsolutePath()));
             List<String> errors = new ArrayList<>();
-            for (Path f : flowFiles(config.flows(), errors)) {
-                try {
-                    controller.deploy(f);
-                } catch (FlowException e) {
-                    for (FlowError fe : e.errors()) {
-                        errors.add(fe.toString());
-                    }
-                } catch (Refusal | IOException e) {
-                    errors.add(f + ": " + e.getMessage());
-                }
-            }
+            deployAll(controller, flowFiles(config.flows(), errors), errors);
             int recovered = controller.recover();
             HttpApi api = new HttpApi(controller, config);
             GrpcApi grpc = new GrpcApi(controller, config.apiKeys());
@@ -106,6 +96,47 @@ public final class XervHost implements AutoCloseable {
         } catch (Exception | Error e) {
             engine.close();
             throw e;
+        }
+    }
+
+    /**
+     * Deploys flow files in their order, reporting each one that fails in {@code errors}. Loading and
+     * linking them (compiling WASM modules, starting the JS engine and contexts) is most of a start's
+     * time, so it runs for several flows at once: on more threads than cores, so that flows waiting
+     * for the JS engine's start leave the cores to the others.
+     */
+    private static void deployAll(PipelineController controller, List<Path> files, List<String> errors) {
+        int threads = Math.min(Math.max(1, files.size()), Math.max(4, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads,
+                Thread.ofPlatform().name("xerv-deploy-", 0).daemon(true).factory());
+        try {
+            List<java.util.concurrent.Future<PipelineController.Prepared>> prepared = new ArrayList<>();
+            for (Path f : files) {
+                prepared.add(pool.submit(() -> controller.prepare(f)));
+            }
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
+                try {
+                    controller.install(prepared.get(i).get(), true);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof FlowException fe) {
+                        for (FlowError error : fe.errors()) {
+                            errors.add(error.toString());
+                        }
+                    } else if (e.getCause() instanceof IOException || e.getCause() instanceof Refusal) {
+                        errors.add(f + ": " + e.getCause().getMessage());
+                    } else {
+                        errors.add(f + ": " + e.getCause());
+                    }
+                } catch (Refusal e) {
+                    errors.add(f + ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    errors.add(f + ": interrupted while deploying");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
