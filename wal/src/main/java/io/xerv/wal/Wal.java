@@ -53,7 +53,8 @@ public final class Wal implements AutoCloseable {
      * @param queueCapacity records waiting for the writer; appends wait when it is full
      * @param maxBatch the most records one sync covers
      * @param spareSegments how many segments no longer needed are kept, renamed, for the log to
-     *     write again instead of creating new files (0 deletes them)
+     *     write again instead of creating new files (0 deletes them; a log without syncs, durability
+     *     none, always deletes them)
      */
     public record Config(Durability durability, long segmentBytes, int queueCapacity, int maxBatch, int spareSegments) {
         public static final Config DEFAULT = new Config(Durability.FSYNC, 64L << 20, 65_536, 8192, 2);
@@ -532,10 +533,6 @@ public final class Wal implements AutoCloseable {
         unsynced.clear();
         waiters = 0;
         if (full) {
-            if (!durable) {
-                // Even without syncs, the end frame is on disk before the next segment holds anything.
-                segment.sync();
-            }
             roll();
         }
     }
@@ -601,6 +598,16 @@ public final class Wal implements AutoCloseable {
         segment.write(b);
     }
 
+    /**
+     * Without syncs (durability none) nothing waits for a journal commit that a deletion could hold up,
+     * and a deleted segment's pages are dropped unwritten where a reused file's would be written back;
+     * nor is a rolled segment's end frame ordered before the next segment's records on disk. So only a
+     * log that syncs keeps spares.
+     */
+    private boolean reusesSegments() {
+        return config.durability().mode() != Durability.Mode.NONE;
+    }
+
     // Segment s can go once no unfinished trace has a record in s or before it. The next segment
     // opens right after, and its directory sync makes these renames and deletions durable too.
     private void purge(int next) throws IOException {
@@ -610,7 +617,7 @@ public final class Wal implements AutoCloseable {
             if (index >= keepFrom) {
                 continue;
             }
-            if (index >= firstOwnSegment && spares.size() < config.spareSegments()) {
+            if (reusesSegments() && index >= firstOwnSegment && spares.size() < config.spareSegments()) {
                 Path spare = dir.resolve(spareName(index));
                 storage.rename(f, spare);
                 spares.addLast(spare);

@@ -245,6 +245,18 @@ class SegmentTest {
     }
 
     @Test
+    void aLogWithoutSyncsDeletesPurgedSegments() throws IOException {
+        try (Wal wal = Wal.open(dir, SMALL.withDurability(Durability.NONE))) {
+            finishedTraces(wal, 60);
+            assertThat(wal.metrics().purgedSegments()).isPositive();
+            assertThat(wal.metrics().reusedSegments()).isZero();
+            assertThat(wal.metrics().syncs()).isZero();
+        }
+        assertThat(Storage.FILES.spares(dir)).isEmpty();
+        assertThat(allFiles()).hasSizeBetween(1, 2);
+    }
+
+    @Test
     void withoutSparesPurgedSegmentsAreDeleted() throws IOException {
         try (Wal wal = Wal.open(dir, SMALL.withSpareSegments(0))) {
             finishedTraces(wal, 60);
