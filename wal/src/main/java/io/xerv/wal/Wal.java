@@ -354,7 +354,14 @@ public final class Wal implements AutoCloseable {
                 }
             }
             if (truncation != null && repair) {
-                LOG.warning("WAL: truncated " + truncation);
+                if (i == files.size() - 1) {
+                    // The live segment of a crashed process: a write cut short, or where a reused
+                    // file's earlier contents begin; no sync covered what follows.
+                    LOG.warning("WAL: the log ends in " + truncation + "; cut there (a write cut short by a crash, "
+                            + "or a reused segment's earlier contents)");
+                } else {
+                    LOG.warning("WAL: truncated " + truncation);
+                }
             }
         }
         // Bytes logged for a trace whose start never was: nothing will end it, and nothing needs them.
