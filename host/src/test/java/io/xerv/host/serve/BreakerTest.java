@@ -34,7 +34,13 @@ class BreakerTest {
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.bodyAsJsonObject().getString("status")).isEqualTo("failed");
             }
-            assertThat(h.get("/api/v1/pipelines/picky").bodyAsJsonObject().getString("breaker")).isIn("open", "half_open");
+            // A trace counts once its end is durable, just after the answer to ?wait=true.
+            String state = h.get("/api/v1/pipelines/picky").bodyAsJsonObject().getString("breaker");
+            while (state.equals("closed")) {
+                Thread.sleep(10);
+                state = h.get("/api/v1/pipelines/picky").bodyAsJsonObject().getString("breaker");
+            }
+            assertThat(state).isIn("open", "half_open");
             assertThat(h.get("/api/v1/pipelines/picky/metrics").bodyAsJsonObject().getString("breaker")).isIn("open", "half_open");
 
             HttpResponse<Buffer> refused = h.postJson(FIRE, "{\"order_id\":1}");
@@ -48,7 +54,7 @@ class BreakerTest {
             HttpResponse<Buffer> trial = h.postJson(FIRE, "{\"order_id\":7}");
             assertThat(trial.statusCode()).isEqualTo(200);
             assertThat(trial.bodyAsJsonObject().getString("status")).isEqualTo("completed");
-            assertThat(h.get("/api/v1/pipelines/picky").bodyAsJsonObject().getString("breaker")).isEqualTo("closed");
+            h.awaitPipeline("picky", "breaker", "closed");
             assertThat(h.get("/metrics").bodyAsString()).contains("xerv_breaker_state{pipeline=\"picky\"} 0.0");
         }
     }
@@ -63,6 +69,7 @@ class BreakerTest {
             String fire = "/api/v1/pipelines/picky_slow/triggers/manual/fire?wait=true";
             h.postJson(fire, "{}");
             h.postJson(fire, "{}");
+            h.awaitPipeline("picky_slow", "breaker", "open");
             HttpResponse<Buffer> refused = h.postJson(fire, "{\"order_id\":1}");
             assertThat(assertError(refused, 503).getString("error")).isEqualTo("circuit breaker open");
             assertThat(Integer.parseInt(refused.getHeader("Retry-After"))).isGreaterThan(500);
