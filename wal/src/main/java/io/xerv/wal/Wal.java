@@ -418,8 +418,10 @@ public final class Wal implements AutoCloseable {
         } else {
             segment = storage.open(file);
         }
-        // The segment's name must be durable before any record in it is.
-        storage.syncDirectory(dir);
+        if (config.durability().mode() != Durability.Mode.NONE) {
+            // The segment's name must be durable before any record in it is.
+            storage.syncDirectory(dir);
+        }
         segmentIndex = index;
         segmentSize = segment.position();
         // Sized ahead (sparse) when new: appends then leave the file's size alone, and a sync writes
