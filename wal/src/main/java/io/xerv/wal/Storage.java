@@ -84,20 +84,18 @@ public interface Storage {
     Storage FILES = new Storage() {
         @Override
         public List<Path> list(Path dir) throws IOException {
-            Files.createDirectories(dir);
-            List<Path> out = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "wal-*.log")) {
-                ds.forEach(out::add);
-            }
-            out.sort(null);
-            return out;
+            return sorted(dir, "wal-*.log");
         }
 
         @Override
         public List<Path> spares(Path dir) throws IOException {
+            return sorted(dir, "spare-*.log");
+        }
+
+        private List<Path> sorted(Path dir, String glob) throws IOException {
             Files.createDirectories(dir);
             List<Path> out = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "spare-*.log")) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
                 ds.forEach(out::add);
             }
             out.sort(null);

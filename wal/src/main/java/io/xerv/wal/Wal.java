@@ -560,20 +560,14 @@ public final class Wal implements AutoCloseable {
                     break;
                 } catch (BufferOverflowException e) {
                     buffer.position(mark);
-                    ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
-                    buffer.flip();
-                    bigger.put(buffer);
-                    buffer = bigger;
+                    growBuffer();
                 }
             }
         }
         boolean full = segmentSize + buffer.position() >= config.segmentBytes();
         if (full) {
             if (buffer.remaining() < RecordDescriptor.HEADER_LENGTH) {
-                ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
-                buffer.flip();
-                bigger.put(buffer);
-                buffer = bigger;
+                growBuffer();
             }
             // What follows in the file is not this segment's, and a scan must not take it for damage.
             WalCodec.encodeSegmentEnd(buffer, segmentIndex, System.currentTimeMillis());
@@ -590,6 +584,14 @@ public final class Wal implements AutoCloseable {
             track(p.record(), segmentIndex);
         }
         return full;
+    }
+
+    // Doubles the write buffer, keeping what it holds.
+    private void growBuffer() {
+        ByteBuffer bigger = ByteBuffer.allocateDirect(buffer.capacity() * 2).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.flip();
+        bigger.put(buffer);
+        buffer = bigger;
     }
 
     // The segment's end frame is written and synced already (write, commit).

@@ -93,27 +93,22 @@ final class LossyStorage implements Storage {
 
     @Override
     public List<Path> list(Path dir) throws IOException {
-        synchronized (disk) {
-            checkAlive();
-            List<Path> out = new ArrayList<>();
-            for (Path p : disk.files.keySet()) {
-                String name = p.getFileName().toString();
-                if (dir.equals(p.getParent()) && name.startsWith("wal-") && name.endsWith(".log")) {
-                    out.add(p);
-                }
-            }
-            return out;
-        }
+        return named(dir, "wal-");
     }
 
     @Override
     public List<Path> spares(Path dir) throws IOException {
+        return named(dir, "spare-");
+    }
+
+    // The files in dir named prefix*.log, sorted (the map is).
+    private List<Path> named(Path dir, String prefix) throws IOException {
         synchronized (disk) {
             checkAlive();
             List<Path> out = new ArrayList<>();
             for (Path p : disk.files.keySet()) {
                 String name = p.getFileName().toString();
-                if (dir.equals(p.getParent()) && name.startsWith("spare-") && name.endsWith(".log")) {
+                if (dir.equals(p.getParent()) && name.startsWith(prefix) && name.endsWith(".log")) {
                     out.add(p);
                 }
             }

@@ -835,19 +835,17 @@ public final class PipelineController implements AutoCloseable {
     }
 
     List<UUID> liveTraceIds(Pipeline.Version v) {
-        List<UUID> out = new ArrayList<>();
-        for (Pipeline.Live l : live.values()) {
-            if (l.version == v) {
-                out.add(l.traceId);
-            }
-        }
-        return out;
+        return liveTraceIds(l -> l.version == v);
     }
 
     List<UUID> liveTraceIds(Pipeline p) {
+        return liveTraceIds(l -> l.pipeline == p);
+    }
+
+    private List<UUID> liveTraceIds(java.util.function.Predicate<Pipeline.Live> which) {
         List<UUID> out = new ArrayList<>();
         for (Pipeline.Live l : live.values()) {
-            if (l.pipeline == p) {
+            if (which.test(l)) {
                 out.add(l.traceId);
             }
         }
