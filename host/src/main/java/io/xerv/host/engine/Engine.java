@@ -177,7 +177,7 @@ public final class Engine implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown or ambiguous trigger
      */
     public TraceHandle startEncoded(CompiledFlow flow, String triggerId, byte[] flexPayload) {
-        return start(flow, triggerId, ByteBuffer.wrap(flexPayload), null);
+        return start(flow, triggerId, ByteBuffer.wrap(flexPayload), null, false);
     }
 
     /**
@@ -186,35 +186,59 @@ public final class Engine implements AutoCloseable {
      * request, its trace and its answer stay on one thread); otherwise to the next engine context.
      */
     public TraceHandle startEncoded(CompiledFlow flow, String triggerId, byte[] flexPayload, Context preferred) {
-        return start(flow, triggerId, ByteBuffer.wrap(flexPayload), preferred);
+        return start(flow, triggerId, ByteBuffer.wrap(flexPayload), preferred, false);
+    }
+
+    /**
+     * As {@link #startEncoded(CompiledFlow, String, byte[], Context)} with the caller's own context,
+     * building and starting the run before it returns when the caller is on an event-loop context of
+     * this engine's Vert.x (an HTTP request's): no task hop between the request and its trace. The
+     * nodes that run inline have run by then, so an observer registered afterwards hears the trace
+     * from its state at that point, not from its first change. Off such a context it hands the run
+     * over as {@code startEncoded} does.
+     */
+    public TraceHandle startEncodedHere(CompiledFlow flow, String triggerId, byte[] flexPayload) {
+        return start(flow, triggerId, ByteBuffer.wrap(flexPayload), Vertx.currentContext(), true);
     }
 
     private TraceHandle start(CompiledFlow flow, String triggerId, ByteBuffer flexPayload) {
-        return start(flow, triggerId, flexPayload, null);
+        return start(flow, triggerId, flexPayload, null, false);
     }
 
-    private TraceHandle start(CompiledFlow flow, String triggerId, ByteBuffer flexPayload, Context preferred) {
+    private TraceHandle start(CompiledFlow flow, String triggerId, ByteBuffer flexPayload, Context preferred,
+            boolean inline) {
         String trigger = triggerId == null ? flow.defaultTrigger() : pickTrigger(flow, triggerId);
         UUID id = newTraceId();
         Context ctx = preferred != null && preferred.owner() == vertx && preferred.isEventLoopContext()
                 ? preferred : contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
         // The run is built on its context: the arena and all trace state are touched only there.
         TraceRunRef ref = new TraceRunRef();
-        ctx.runOnContext(v -> {
-            Arena arena;
+        if (inline && preferred == ctx && Vertx.currentContext() == ctx) {
             try {
-                arena = arenas.create(id, flow.encodedConfigBlock(trigger));
+                build(flow, trigger, id, ctx, flexPayload, ref);
             } catch (RuntimeException e) {
-                ref.fail(e);
-                return;
+                // As for a task: a bug in a run is the context's to report, not the caller's to handle.
+                ((io.vertx.core.internal.ContextInternal) ctx).reportException(e);
             }
-            FlexValue payload = arena.value(arena.append(ArenaLayout.KIND_VALUE, 0, flexPayload));
-            TraceRun run = new TraceRun(this, flow, id, trigger, ctx, arena, payload, null, null);
-            live.put(id, run);
-            ref.set(run);
-            run.start();
-        });
+        } else {
+            ctx.runOnContext(v -> build(flow, trigger, id, ctx, flexPayload, ref));
+        }
         return ref.handle(this, id, ctx);
+    }
+
+    private void build(CompiledFlow flow, String trigger, UUID id, Context ctx, ByteBuffer flexPayload, TraceRunRef ref) {
+        Arena arena;
+        try {
+            arena = arenas.create(id, flow.encodedConfigBlock(trigger));
+        } catch (RuntimeException e) {
+            ref.fail(e);
+            return;
+        }
+        FlexValue payload = arena.value(arena.append(ArenaLayout.KIND_VALUE, 0, flexPayload));
+        TraceRun run = new TraceRun(this, flow, id, trigger, ctx, arena, payload, null, null);
+        live.put(id, run);
+        ref.set(run);
+        run.start();
     }
 
     /**

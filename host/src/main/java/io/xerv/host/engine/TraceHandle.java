@@ -37,11 +37,17 @@ public final class TraceHandle {
      * not lose the trace. Fails if the log could not write it.
      */
     public Future<Void> started() {
+        if (run.succeeded()) {
+            return run.result().started.future();
+        }
         return run.compose(r -> r.started.future());
     }
 
     /** The final report, once the trace has ended. */
     public Future<TraceReport> completion() {
+        if (run.succeeded()) {
+            return run.result().completion.future();
+        }
         return run.compose(r -> r.completion.future());
     }
 
@@ -58,6 +64,13 @@ public final class TraceHandle {
      * {@link #started()} does.
      */
     public Future<TraceReport> outcome() {
+        if (run.succeeded() && Vertx.currentContext() == context) {
+            TraceRun r = run.result();
+            if (r.started.future().succeeded()) {
+                // The common case of a caller on the trace's context: no futures in between.
+                return r.outcome.future();
+            }
+        }
         return run.compose(r -> r.started.future().compose(v -> {
             if (Vertx.currentContext() == context) {
                 return r.outcome.future();

@@ -61,6 +61,13 @@ final class TraceRun {
     /** For a replay: the recorded trace this run re-executes and compares against; else null. */
     final Replay replay;
     final Promise<Void> started = Promise.promise();
+    /**
+     * Set on the trace's context once the end record is appended; read by the log's writer, which
+     * then leaves acknowledging the start to the end record's listener.
+     */
+    private volatile boolean endLogged;
+    /** Set by the log's writer when the start is durable and acknowledging it was left to the end. */
+    private volatile boolean startDurable;
 
     private final CNode[] nodes;
     private final CEdge[] edges;
@@ -142,14 +149,22 @@ final class TraceRun {
                     flow.digest(), triggerId, p.offset(), p.size()), forcible(),
                     // Completed on the trace's context: what waits for the start (the acknowledgement,
                     // the answer) runs there, not on the log's writer, which goes on to the next sync.
-                    (lsn, err) -> context.runOnContext(v -> {
-                        if (err == null) {
-                            started.tryComplete();
-                        } else {
-                            started.tryFail(err);
-                            fail("write-ahead log failed: " + err.getMessage());
+                    (lsn, err) -> {
+                        if (err == null && endLogged) {
+                            // The end record follows in the log and its listener completes the start
+                            // too: one task for both (see end()).
+                            startDurable = true;
+                            return;
                         }
-                    }));
+                        context.runOnContext(v -> {
+                            if (err == null) {
+                                started.tryComplete();
+                            } else {
+                                started.tryFail(err);
+                                fail("write-ahead log failed: " + err.getMessage());
+                            }
+                        });
+                    });
         } else {
             started.tryComplete();
         }
@@ -995,8 +1010,13 @@ final class TraceRun {
             completion.tryComplete(r);
             return;
         }
-        // The trace is reported ended once its end is durable.
+        // The trace is reported ended once its end is durable. The log keeps its order, so that also
+        // makes the start durable: a start not yet acknowledged is acknowledged here, in the same task.
+        endLogged = true;
         append(last, forcible(), (lsn, err) -> context.runOnContext(v -> {
+            if (err == null || startDurable) {
+                started.tryComplete();
+            }
             engine.traceEnded(this, r);
             settled.tryComplete(r);
             completion.tryComplete(r);

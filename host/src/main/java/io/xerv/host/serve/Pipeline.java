@@ -466,7 +466,7 @@ final class Pipeline {
         v.running.incrementAndGet();
         TraceHandle h;
         try {
-            h = controller.engineRef().startEncoded(v.flow, p.trigger(), p.flex(), io.vertx.core.Vertx.currentContext());
+            h = controller.engineRef().startEncodedHere(v.flow, p.trigger(), p.flex());
         } catch (RuntimeException e) {
             v.running.decrementAndGet();
             running.decrementAndGet();

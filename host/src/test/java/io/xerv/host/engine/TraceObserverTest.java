@@ -270,6 +270,45 @@ class TraceObserverTest {
     }
 
     @Test
+    void aTraceStartedHereHasRunItsInlineNodesBeforeTheCallReturns() throws Exception {
+        ByteBuffer b = ValueCodec.encodeJson("{\"id\":\"o-3\",\"risk_score\":0.93}");
+        byte[] payload = new byte[b.remaining()];
+        b.get(payload);
+        Context ctx = engine.vertx().getOrCreateContext();
+        Heard heard = new Heard();
+        CompiledFlow fast = flow(engine, FAST);
+        CompletableFuture<TraceHandle> started = new CompletableFuture<>();
+        ctx.runOnContext(v -> {
+            TraceHandle h = engine.startEncodedHere(fast, null, payload);
+            // Registered in the same task, after the call: the nodes have already run.
+            h.observe(heard);
+            started.complete(h);
+        });
+        TraceHandle h = started.get(20, TimeUnit.SECONDS);
+
+        assertThat(heard.awaitEnd().status()).isEqualTo(TraceStatus.COMPLETED);
+        assertThat(heard.lines).doesNotContain("node validate running", "node risky running", "node flag running");
+        assertThat(heard.lines).contains("node validate completed", "node risky completed", "node pass skipped",
+                "node flag completed");
+        assertThat(heard.lines.getLast()).isEqualTo("end completed");
+        assertThat(await(h.completion()).status()).isEqualTo(TraceStatus.COMPLETED);
+    }
+
+    @Test
+    void aTraceStartedHereOffAnEventLoopIsHandedToOne() throws Exception {
+        ByteBuffer b = ValueCodec.encodeJson("{\"id\":\"o-4\",\"risk_score\":0.1}");
+        byte[] payload = new byte[b.remaining()];
+        b.get(payload);
+        TraceHandle h = engine.startEncodedHere(flow(engine, FAST), null, payload);
+
+        TraceReport r = await(h.completion());
+        assertThat(r.status()).isEqualTo(TraceStatus.COMPLETED);
+        assertThat(r.nodes()).extracting(NodeReport::id, NodeReport::status).contains(
+                org.assertj.core.groups.Tuple.tuple("pass", NodeStatus.COMPLETED),
+                org.assertj.core.groups.Tuple.tuple("flag", NodeStatus.SKIPPED));
+    }
+
+    @Test
     void aLateObserverHearsTheStateThenEveryLaterChangeOnce() throws Exception {
         TraceHandle h = engine.start(flow(engine, GATED), null, "{}".getBytes());
         assertThat(latch(ENTERED, h.traceId()).await(20, TimeUnit.SECONDS)).isTrue();
