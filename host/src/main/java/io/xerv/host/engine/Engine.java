@@ -70,7 +70,7 @@ public final class Engine implements AutoCloseable {
     private Engine(EngineConfig config) {
         this.clock = config.clock();
         this.registry = config.registry();
-        this.linker = new Linker(registry);
+        this.linker = new Linker(registry, config.services());
         this.arenas = ArenaStore.open(config.dataDir().resolve("arenas"), config.arenas());
         try {
             this.wal = Wal.open(config.dataDir().resolve("wal"), config.wal());

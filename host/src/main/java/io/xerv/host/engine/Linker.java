@@ -10,6 +10,7 @@ import io.xerv.host.flow.FlowError;
 import io.xerv.host.flow.FlowException;
 import io.xerv.host.flow.NodeDef;
 import io.xerv.host.plugin.NodeRegistry;
+import io.xerv.plugin.HostServices;
 import io.xerv.plugin.NodeDefinition;
 import io.xerv.plugin.NodeFactory;
 import io.xerv.plugin.Values;
@@ -41,9 +42,17 @@ public final class Linker {
     static final String SPLIT = "std::split";
 
     private final NodeRegistry registry;
+    private final HostServices services;
 
+    /** A linker whose nodes get the {@linkplain HostServices#defaults() default host services}. */
     public Linker(NodeRegistry registry) {
+        this(registry, HostServices.defaults());
+    }
+
+    /** A linker that hands {@code services} to every node it creates. */
+    public Linker(NodeRegistry registry, HostServices services) {
         this.registry = registry;
+        this.services = services;
     }
 
     /**
@@ -70,7 +79,8 @@ public final class Linker {
             n.factory = registry.find(nd.type()).orElseThrow(
                     () -> new IllegalStateException("node type " + nd.type() + " vanished after validation"));
             try {
-                n.node = n.factory.create(new NodeDefinition(nd.id(), nd.type(), Values.of(nd.config()), baseDirectory));
+                n.node = n.factory.create(new NodeDefinition(nd.id(), nd.type(), Values.of(nd.config()), baseDirectory,
+                        services));
             } catch (RuntimeException e) {
                 errors.add(new FlowError(nd.typeMark(), "node '" + nd.id() + "' (" + nd.type() + ") cannot be created: "
                         + (e.getMessage() == null ? e.toString() : e.getMessage())));

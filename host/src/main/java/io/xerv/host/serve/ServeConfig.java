@@ -45,10 +45,15 @@ import java.util.function.Function;
  * @param keepFinishedTraces finished traces whose reports the API keeps
  * @param apiKeys the API keys (none: the API answers local clients only)
  * @param secrets named secrets for webhook {@code secret_env} (looked up before the environment)
+ * @param network where nodes may connect ({@code network:})
+ * @param policy what flows may deploy: node types, files, secrets, environment ({@code policy:})
+ * @param limits how much one trace may use ({@code limits:})
+ * @param connections how the HTTP server treats its clients ({@code connections:})
  */
 public record ServeConfig(String host, int port, int eventLoops, long bodyLimitBytes, Path tlsCert, Path tlsKey,
                           long shutdownTimeoutMs, Path dataDir, Durability durability, List<Path> flows, Path plugins,
-                          int keepFinishedTraces, ApiKeys apiKeys, Map<String, String> secrets) {
+                          int keepFinishedTraces, ApiKeys apiKeys, Map<String, String> secrets,
+                          NetworkPolicy network, DeployPolicy policy, TraceLimits limits, ConnectionLimits connections) {
 
     /** The default port. */
     public static final int DEFAULT_PORT = 8080;
@@ -62,6 +67,10 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
         flows = List.copyOf(Objects.requireNonNull(flows, "flows"));
         Objects.requireNonNull(apiKeys, "apiKeys");
         secrets = Map.copyOf(Objects.requireNonNull(secrets, "secrets"));
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(connections, "connections");
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both a certificate and a key");
         }
@@ -71,62 +80,88 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
     public static ServeConfig defaults() {
         return new ServeConfig("127.0.0.1", DEFAULT_PORT, Math.max(1, Runtime.getRuntime().availableProcessors()),
                 DEFAULT_BODY_LIMIT, null, null, 30_000, Path.of("xerv-data"), Durability.FSYNC, List.of(), null, 10_000,
-                ApiKeys.NONE, Map.of());
+                ApiKeys.NONE, Map.of(), NetworkPolicy.DEFAULT, DeployPolicy.DEFAULT, TraceLimits.DEFAULT,
+                ConnectionLimits.DEFAULT);
     }
 
     public ServeConfig withPort(int p) {
         return new ServeConfig(host, p, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
-                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets);
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withHost(String h) {
         return new ServeConfig(h, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
-                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets);
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withDataDir(Path d) {
         return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, d,
-                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets);
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withFlows(List<Path> f) {
         return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
-                durability, f, plugins, keepFinishedTraces, apiKeys, secrets);
+                durability, f, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withApiKeys(ApiKeys k) {
         return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
-                durability, flows, plugins, keepFinishedTraces, k, secrets);
+                durability, flows, plugins, keepFinishedTraces, k, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withSecrets(Map<String, String> s) {
         return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
-                durability, flows, plugins, keepFinishedTraces, apiKeys, s);
+                durability, flows, plugins, keepFinishedTraces, apiKeys, s, network, policy, limits, connections);
     }
 
     public ServeConfig withDurability(Durability d) {
         return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
-                d, flows, plugins, keepFinishedTraces, apiKeys, secrets);
+                d, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withBodyLimit(long bytes) {
         return new ServeConfig(host, port, eventLoops, bytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
-                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets);
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withEventLoops(int n) {
         return new ServeConfig(host, port, n, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
-                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets);
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withTls(Path cert, Path key) {
         return new ServeConfig(host, port, eventLoops, bodyLimitBytes, cert, key, shutdownTimeoutMs, dataDir,
-                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets);
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
     }
 
     public ServeConfig withShutdownTimeoutMs(long ms) {
         return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, ms, dataDir,
-                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets);
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, connections);
+    }
+
+    public ServeConfig withNetwork(NetworkPolicy n) {
+        return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, n, policy, limits, connections);
+    }
+
+    public ServeConfig withPolicy(DeployPolicy p) {
+        return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, p, limits, connections);
+    }
+
+    public ServeConfig withLimits(TraceLimits l) {
+        return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, l, connections);
+    }
+
+    public ServeConfig withConnections(ConnectionLimits c) {
+        return new ServeConfig(host, port, eventLoops, bodyLimitBytes, tlsCert, tlsKey, shutdownTimeoutMs, dataDir,
+                durability, flows, plugins, keepFinishedTraces, apiKeys, secrets, network, policy, limits, c);
+    }
+
+    /** The services nodes get from this host: its policy, network rules and limits. */
+    public io.xerv.plugin.HostServices hostServices() {
+        return new HostPolicyServices(this);
     }
 
     /** Looks a webhook secret up: the config's {@code secrets}, then the environment. */
@@ -182,7 +217,12 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
         return new Parser(name, base).parse(text);
     }
 
-    private static final class Parser {
+    /**
+     * Reads the config's YAML. Package-private so that each section's record ({@link NetworkPolicy},
+     * {@link DeployPolicy}, {@link TraceLimits}, {@link ConnectionLimits}) parses its own keys with
+     * the same helpers and error format.
+     */
+    static final class Parser {
         private final String file;
         private final Path base;
         private final List<String> problems = new ArrayList<>();
@@ -208,7 +248,7 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
                 return c;
             }
             Map<String, Node> top = map(root, "the config", List.of("server", "data_dir", "durability", "flows",
-                    "plugins", "traces", "api", "secrets"));
+                    "plugins", "traces", "api", "secrets", "network", "policy", "limits", "connections"));
             if (top == null) {
                 throw new ConfigException(problems);
             }
@@ -297,12 +337,20 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
                     s.forEach((k, v) -> secrets.put(k, string(v, "secrets." + k, "")));
                 }
             }
+            NetworkPolicy network = top.containsKey("network") ? NetworkPolicy.parse(this, top.get("network"))
+                    : NetworkPolicy.DEFAULT;
+            DeployPolicy policy = top.containsKey("policy") ? DeployPolicy.parse(this, top.get("policy"))
+                    : DeployPolicy.DEFAULT;
+            TraceLimits limits = top.containsKey("limits") ? TraceLimits.parse(this, top.get("limits"))
+                    : TraceLimits.DEFAULT;
+            ConnectionLimits connections = top.containsKey("connections")
+                    ? ConnectionLimits.parse(this, top.get("connections")) : ConnectionLimits.DEFAULT;
             if (!problems.isEmpty()) {
                 problems.sort(java.util.Comparator.comparingLong(Parser::position));
                 throw new ConfigException(problems);
             }
             return new ServeConfig(host, port, loops, body, cert, key, shutdown, dataDir, durability, flows, plugins, keep,
-                    keys, secrets);
+                    keys, secrets, network, policy, limits, connections);
         }
 
         private ApiKeys keys(Node n) {
@@ -370,7 +418,7 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
             return new ApiKeys(out);
         }
 
-        private Map<String, Node> map(Node n, String what, List<String> allowed) {
+        Map<String, Node> map(Node n, String what, List<String> allowed) {
             if (!(n instanceof MappingNode m)) {
                 problem(n, what + " must be a map");
                 return null;
@@ -390,7 +438,7 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
             return out;
         }
 
-        private String string(Node n, String what, String dflt) {
+        String string(Node n, String what, String dflt) {
             if (n == null) {
                 return dflt;
             }
@@ -401,7 +449,7 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
             return s.getValue();
         }
 
-        private long number(Node n, String what, long dflt, long min, long max) {
+        long number(Node n, String what, long dflt, long min, long max) {
             if (n == null) {
                 return dflt;
             }
@@ -422,7 +470,7 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
             }
         }
 
-        private Path path(Node n, String what) {
+        Path path(Node n, String what) {
             String s = string(n, what, null);
             if (s == null || s.isBlank()) {
                 problem(n, what + " must be a path");
@@ -432,7 +480,7 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
             return p.isAbsolute() ? p : base.resolve(p).normalize();
         }
 
-        private Path file(Node n, String what, Node parent) {
+        Path file(Node n, String what, Node parent) {
             if (n == null) {
                 problem(parent, what + " is missing (TLS needs both cert and key, PEM files)");
                 return null;
@@ -452,7 +500,7 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
 
         private static final java.util.regex.Pattern POSITION = java.util.regex.Pattern.compile(":(\\d+):(\\d+): ");
 
-        private void problem(Node n, String message) {
+        void problem(Node n, String message) {
             problems.add(at(n == null ? null : n.getStartMark().orElse(null)) + message);
         }
 

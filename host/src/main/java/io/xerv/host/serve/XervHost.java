@@ -73,7 +73,8 @@ public final class XervHost implements AutoCloseable {
     public static XervHost start(ServeConfig config, NodeRegistry registry) throws Exception {
         Files.createDirectories(config.dataDir());
         Engine engine = Engine.start(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
-                .withEventLoops(config.eventLoops()).withDurability(config.durability()));
+                .withEventLoops(config.eventLoops()).withDurability(config.durability())
+                .withServices(config.hostServices()));
         try {
             ServeMetrics metrics = new ServeMetrics(engine);
             PipelineController controller = new PipelineController(engine, metrics, new PipelineController.Options(
