@@ -104,4 +104,29 @@ class RestartTest {
             slow.close();
         }
     }
+
+    @Test
+    void unfinishedTraceResumesAfterTheFlowsFolderMoves(Vertx vertx) throws Exception {
+        Path before = Files.createDirectories(flows.resolve("before"));
+        Files.writeString(before.resolve("life.yaml"), LifecycleTest.LIFE.replace("VERSION", "1"));
+        String traceId;
+        try (ServeHarness first = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(before)))) {
+            HttpResponse<Buffer> r = first.postJson("/life", "{\"n\":\"moved\"}");
+            assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+            traceId = r.bodyAsJsonObject().getString("traceId");
+            first.awaitTrace(traceId, "suspended");
+        }
+        // The operator moves the folder (and renames the file): the flow is the same.
+        Path after = flows.resolve("after/deeper");
+        Files.createDirectories(after.getParent());
+        Files.move(before, after);
+        Files.move(after.resolve("life.yaml"), after.resolve("renamed.yaml"));
+
+        try (ServeHarness second = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(after)))) {
+            assertThat(second.host.recoveredTraces()).isEqualTo(1);
+            BackpressureTest.resume(second, "life-moved");
+            JsonObject trace = second.awaitTrace(traceId, "completed", "failed", "cancelled");
+            assertThat(trace.getString("status")).as(trace.encode()).isEqualTo("completed");
+        }
+    }
 }
