@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +41,7 @@ final class Deployments {
 
     static final String MANIFEST = "deployment.json";
     private static final int FORMAT = 1;
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]+");
 
     /**
      * One pipeline's manifest.
@@ -111,7 +111,12 @@ final class Deployments {
                 continue;
             }
             try {
-                out.add(parse(Files.readString(manifest, StandardCharsets.UTF_8)));
+                Entry e = parse(Files.readString(manifest, StandardCharsets.UTF_8));
+                if (!folder(e.name()).equals(dir)) {
+                    throw new IllegalArgumentException("it names pipeline '" + e.name() + "', whose record belongs in "
+                            + folder(e.name()));
+                }
+                out.add(e);
             } catch (IOException | RuntimeException e) {
                 problems.add(manifest + ": cannot read the recorded deployment: " + e.getMessage());
             }
@@ -130,7 +135,16 @@ final class Deployments {
             throw new IllegalArgumentException("format " + j.getValue("format") + " is not " + FORMAT);
         }
         String name = required(j, "name");
-        PipelineState state = PipelineState.valueOf(required(j, "state").toUpperCase(Locale.ROOT));
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name '" + name + "' is not a pipeline name (letters, digits, '_', '.' and '-')");
+        }
+        String word = required(j, "state");
+        PipelineState state = switch (word) {
+            case "running" -> PipelineState.RUNNING;
+            case "paused" -> PipelineState.PAUSED;
+            case "stopped" -> PipelineState.STOPPED;
+            default -> throw new IllegalArgumentException("state '" + word + "' is not running, paused or stopped");
+        };
         JsonObject d = j.getJsonObject("deployed");
         Deployed deployed = d == null ? null : new Deployed(required(d, "version"), required(d, "digest"),
                 required(d, "file"), required(d, "source"), d.getString("supersedes"), d.getLong("deployedAt", 0L));
