@@ -177,19 +177,22 @@ public final class PipelineController implements AutoCloseable {
         CompiledFlow flow = compile(FlowLoader.parse(sourceName, yamlText, engine.registry()));
         String name = flow.name();
         String digest = flow.digest();
-        PipelineInfo info = install(new Prepared(flow, options.baseDir(), null), start);
-        if (deployments != null) {
-            try {
-                Pipeline p = pipelines.get(name);
-                deployments.deployed(name, flow.version(), digest, yamlText, sourceName, folderDigests.get(name),
-                        p == null ? PipelineState.STOPPED : p.state, System.currentTimeMillis());
-                pruneRecorded(name);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("pipeline '" + name + "' was deployed but cannot be recorded in "
-                        + deployments.root() + ", so it will not be deployed again at the next start: " + e.getMessage(), e);
+        // Deploy and record under one lock: of two deploys at once, the one that runs is the one recorded.
+        synchronized (this) {
+            PipelineInfo info = install(new Prepared(flow, options.baseDir(), null), start);
+            if (deployments != null) {
+                try {
+                    Pipeline p = pipelines.get(name);
+                    deployments.deployed(name, flow.version(), digest, yamlText, sourceName, folderDigests.get(name),
+                            p == null ? PipelineState.STOPPED : p.state, System.currentTimeMillis());
+                    pruneRecorded(name);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("pipeline '" + name + "' was deployed but cannot be recorded in "
+                            + deployments.root() + ", so it will not be deployed again at the next start: " + e.getMessage(), e);
+                }
             }
+            return info;
         }
-        return info;
     }
 
     /**
@@ -524,9 +527,14 @@ public final class PipelineController implements AutoCloseable {
             f = p.drain().map(v -> p.info());
         }
         if (deployments != null) {
-            // Called on an event loop: the file is written on a worker. A drain ends stopped.
+            // Called on an event loop: the file is written on a worker. A drain ends stopped; a start
+            // that came first is recorded as the state it left.
             engine.vertx().executeBlocking(() -> {
-                deployments.state(name, PipelineState.STOPPED);
+                synchronized (p) {
+                    if (pipelines.get(name) == p) {
+                        deployments.state(name, p.state);
+                    }
+                }
                 return null;
             }, false).onFailure(e -> LOG.error("pipeline {} is draining but its state cannot be recorded in {}: {}",
                     name, deployments.root(), e.toString()));
