@@ -427,6 +427,36 @@ public final class Engine implements AutoCloseable {
         }));
     }
 
+    /**
+     * Ends an unfinished trace of the log that no deployed flow has resumed: records it as ended with
+     * {@code why} (a reason starting with "cancelled" reads as cancelled) and finishes its arena.
+     *
+     * @return completes once the end record is durable; fails when the trace is not such a trace, or
+     *     with the log's failure
+     */
+    public Future<Void> cancelUnfinished(UUID id, String why) {
+        TraceLog log;
+        synchronized (this) {
+            log = unfinished.remove(id);
+        }
+        if (log == null) {
+            return Future.failedFuture(new IllegalArgumentException("no unfinished trace " + id + " waits for its flow"));
+        }
+        Promise<Void> done = Promise.promise();
+        append(new WalRecord.TraceFailed(id, clock.getAsLong(), why), null, (lsn, err) -> {
+            if (err == null) {
+                arenas.find(id).ifPresent(arenas::finish);
+                done.tryComplete();
+            } else {
+                synchronized (this) {
+                    unfinished.putIfAbsent(id, log);
+                }
+                done.tryFail(err);
+            }
+        });
+        return done.future();
+    }
+
     /** The number of traces running or suspended. */
     public int liveTraces() {
         return live.size();

@@ -64,9 +64,9 @@ public final class XervHost implements AutoCloseable {
     }
 
     /**
-     * Starts a host: opens the data directory, deploys the configured flows (a flow that fails to
-     * deploy is reported in {@link #deployErrors()} and the rest still run), resumes unfinished
-     * traces, then listens. Blocks until the server listens; call it from a thread that may block.
+     * Starts a host: opens the data directory, deploys the configured flows, then the deployments
+     * recorded from the API (a flow that fails to deploy is reported in {@link #deployErrors()} and
+     * the rest still run), resumes unfinished traces, then listens. Blocks until the server listens; call it from a thread that may block.
      *
      * @throws Exception when the data directory cannot be opened or the port cannot be bound
      */
@@ -78,9 +78,12 @@ public final class XervHost implements AutoCloseable {
         try {
             ServeMetrics metrics = new ServeMetrics(engine);
             PipelineController controller = new PipelineController(engine, metrics, new PipelineController.Options(
-                    config.secretLookup(), config.keepFinishedTraces(), Path.of("").toAbsolutePath()));
+                    config.secretLookup(), config.keepFinishedTraces(), Path.of("").toAbsolutePath(),
+                    config.dataDir().resolve("pipelines")));
             List<String> errors = new ArrayList<>();
             deployAll(controller, flowFiles(config.flows(), errors), errors);
+            // Then what the API deployed before the last stop (see redeployRecorded for which wins).
+            controller.redeployRecorded(errors);
             int recovered = controller.recover();
             HttpApi api = new HttpApi(controller, config);
             GrpcApi grpc = new GrpcApi(controller, config.apiKeys());
