@@ -62,6 +62,21 @@ public interface Storage {
     /** The spare files in {@code dir}, segments kept for reuse (names {@code spare-NNNNNN.log}), sorted. */
     List<Path> spares(Path dir) throws IOException;
 
+    /**
+     * Reads a whole segment without opening it for writing (nor creating it): for a reader that
+     * must not change the log, while a writer may rename or delete the file.
+     *
+     * @throws java.nio.file.NoSuchFileException when the file is gone
+     */
+    default ByteBuffer read(Path file) throws IOException {
+        if (!list(file.getParent()).contains(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        try (Segment s = open(file)) {
+            return s.readAll();
+        }
+    }
+
     /** Opens (creating if needed) a segment; appends go after its current end. */
     Segment open(Path file) throws IOException;
 
@@ -106,6 +121,18 @@ public interface Storage {
         public Segment open(Path file) throws IOException {
             return open(file, false);
         }
+
+        @Override
+        public ByteBuffer read(Path file) throws IOException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(ch.size()));
+                while (b.hasRemaining() && ch.read(b) >= 0) {
+                    // until the end
+                }
+                return b.flip();
+            }
+        }
+
 
         @Override
         public Segment reuse(Path file) throws IOException {

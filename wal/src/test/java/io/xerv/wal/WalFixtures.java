@@ -63,7 +63,10 @@ final class WalFixtures {
                 done.completeExceptionally(error);
             }
         });
-        return done.orTimeout(10, TimeUnit.SECONDS).join();
+        long lsn = done.orTimeout(10, TimeUnit.SECONDS).join();
+        // The writer may still be rolling: let it finish before the caller looks at the files.
+        wal.awaitWriterIdle(10_000);
+        return lsn;
     }
 
     /** Appends all of {@code records} without waiting between them, then waits until all are durable. */
@@ -88,6 +91,7 @@ final class WalFixtures {
         if (failed.get() != null) {
             throw new AssertionError("a record failed", failed.get());
         }
+        wal.awaitWriterIdle(10_000);
     }
 
     /** The frame of {@code r} as a byte array. */
