@@ -63,10 +63,7 @@ final class WalFixtures {
                 done.completeExceptionally(error);
             }
         });
-        long lsn = done.orTimeout(10, TimeUnit.SECONDS).join();
-        // The writer may still be rolling: let it finish before the caller looks at the files.
-        wal.awaitWriterIdle(10_000);
-        return lsn;
+        return done.orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     /** Appends all of {@code records} without waiting between them, then waits until all are durable. */
@@ -91,6 +88,7 @@ final class WalFixtures {
         if (failed.get() != null) {
             throw new AssertionError("a record failed", failed.get());
         }
+        // The writer may still be rolling: let it finish before the caller looks at the files.
         wal.awaitWriterIdle(10_000);
     }
 
