@@ -77,6 +77,14 @@ public interface Storage {
         }
     }
 
+    /**
+     * Reads a whole segment that nobody else writes (the log's owner, at open), where the file
+     * system may map it instead of copying it to the heap. The default reads it as {@link #read} does.
+     */
+    default ByteBuffer map(Path file) throws IOException {
+        return read(file);
+    }
+
     /** Opens (creating if needed) a segment; appends go after its current end. */
     Segment open(Path file) throws IOException;
 
@@ -130,6 +138,13 @@ public interface Storage {
                     // until the end
                 }
                 return b.flip();
+            }
+        }
+
+        @Override
+        public ByteBuffer map(Path file) throws IOException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
             }
         }
 

@@ -436,54 +436,48 @@ public final class Wal implements AutoCloseable {
             Path f = files.get(i);
             int index = indexOf(f);
             segmentIndex = Math.max(segmentIndex, index);
-            Storage.Segment s = null;
             ByteBuffer b;
-            if (repair) {
-                s = storage.open(f);
-                b = s.readAll();
-            } else {
-                try {
-                    b = storage.read(f);
-                } catch (java.nio.file.NoSuchFileException e) {
-                    continue; // purged by the writer since the listing
-                }
-            }
             try {
-                read++;
-                Problem p = scanSegment(f, index, b, 0, i == files.size() - 1, r -> {
-                    records[0]++;
-                    track(r, index);
-                    if (r.type() == RecordType.TRACE_START) {
-                        started.add(r.traceId());
-                    } else if (r.type().endsTrace()) {
-                        started.remove(r.traceId());
-                    }
-                    visitor.accept(r);
-                });
-                if (p == null) {
-                    continue;
-                }
-                if (!p.tail()) {
-                    int later = files.size() - 1 - i;
-                    if (repair) {
-                        throw new DamagedLogException(dir, p, later);
-                    }
-                    truncation = p + " (damage inside the log: " + (later > 0 ? later + " later segments follow" : "valid frames follow")
-                            + "; a host will not open it until it is repaired)";
-                    break;
-                }
-                truncation = p.toString();
+                // The owner maps its segments (no heap per segment); a reader beside a writer copies.
+                b = repair ? storage.map(f) : storage.read(f);
+            } catch (java.nio.file.NoSuchFileException e) {
                 if (repair) {
+                    throw e;
+                }
+                continue; // purged by the writer since the listing
+            }
+            read++;
+            Problem p = scanSegment(f, index, b, 0, i == files.size() - 1, r -> {
+                records[0]++;
+                track(r, index);
+                if (r.type() == RecordType.TRACE_START) {
+                    started.add(r.traceId());
+                } else if (r.type().endsTrace()) {
+                    started.remove(r.traceId());
+                }
+                visitor.accept(r);
+            });
+            if (p == null) {
+                continue;
+            }
+            if (!p.tail()) {
+                int later = files.size() - 1 - i;
+                if (repair) {
+                    throw new DamagedLogException(dir, p, later);
+                }
+                truncation = p + " (damage inside the log: " + (later > 0 ? later + " later segments follow" : "valid frames follow")
+                        + "; a host will not open it until it is repaired)";
+                break;
+            }
+            truncation = p.toString();
+            if (repair) {
+                try (Storage.Segment s = storage.open(f)) {
                     s.truncate(p.offset());
-                    // The live segment of a crashed process: a write cut short, or where a reused
-                    // file's earlier contents begin; no sync covered what follows.
-                    LOG.warning("WAL: the log ends in " + truncation + "; cut there (a write cut short by a crash, "
-                            + "or a reused segment's earlier contents)");
                 }
-            } finally {
-                if (s != null) {
-                    s.close();
-                }
+                // The live segment of a crashed process: a write cut short, or where a reused
+                // file's earlier contents begin; no sync covered what follows.
+                LOG.warning("WAL: the log ends in " + truncation + "; cut there (a write cut short by a crash, "
+                        + "or a reused segment's earlier contents)");
             }
         }
         // Bytes logged for a trace whose start never was: nothing will end it, and nothing needs them.
@@ -585,7 +579,7 @@ public final class Wal implements AutoCloseable {
         long[] records = {0};
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
-            ByteBuffer b = Storage.FILES.read(f);
+            ByteBuffer b = Storage.FILES.map(f);
             Problem p = scanSegment(f, indexOf(f), b, 0, i == files.size() - 1, r -> records[0]++);
             if (p == null) {
                 continue;

@@ -130,8 +130,7 @@ class SegmentTest {
     void aSegmentHoldingTheStartOfAnUnfinishedTraceIsKept() throws IOException {
         int first;
         long purged;
-        List<WalRecord> walRecords = new ArrayList<>();
-        try (Wal wal = Wal.open(dir, SMALL, walRecords::add)) {
+        try (Wal wal = Wal.open(dir, SMALL)) {
             finishedTraces(wal, 30);
             appendAllDurably(wal, List.of(traceStart(UNFINISHED)));
             first = segmentHolding(UNFINISHED);
