@@ -64,6 +64,7 @@ public final class Wal implements AutoCloseable {
      * @param spareSegments how many segments no longer needed are kept, renamed, for the log to
      *     write again instead of creating new files (0 deletes them; a log without syncs, durability
      *     none, always deletes them)
+     * @param storage where the segments live: the file system, or a layer that injects faults (tests)
      */
     public record Config(Durability durability, long segmentBytes, int queueCapacity, int maxBatch, int spareSegments,
                          Storage storage) {

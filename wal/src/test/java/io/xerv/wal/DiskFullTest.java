@@ -34,6 +34,8 @@ class DiskFullTest {
     /** Fails every write (after writing half of it) and every sync while {@link #full} is set. */
     static final class FullDisk implements Storage {
         final AtomicBoolean full = new AtomicBoolean();
+        /** No new file can be made (a roll fails), while the open segment still takes writes. */
+        final AtomicBoolean noNewFiles = new AtomicBoolean();
         private final Storage files = Storage.FILES;
 
         private void check() throws IOException {
@@ -55,6 +57,9 @@ class DiskFullTest {
         @Override
         public Segment open(Path file) throws IOException {
             check();
+            if (noNewFiles.get()) {
+                throw new IOException("No space left on device");
+            }
             return wrap(files.open(file));
         }
 
@@ -221,5 +226,47 @@ class DiskFullTest {
         }
         assertThat(recovered).filteredOn(r -> r.traceId().equals(trace(2))).isEmpty();
         assertThat(recovered).filteredOn(r -> r.traceId().equals(trace(3))).hasSize(6);
+    }
+
+    @Test
+    void aRollThatFailsOnAFullDiskOpensTheNextSegmentOnceSpaceReturns() throws Exception {
+        FullDisk disk = new FullDisk();
+        List<WalRecord> acknowledged = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        // No spares: each roll makes a new file, which the full disk refuses.
+        try (Wal wal = Wal.open(dir, SMALL.withSpareSegments(0), disk)) {
+            WalRecord start = WalFixtures.traceStart(trace(4));
+            appendDurably(wal, start);
+            acknowledged.add(start);
+            disk.noNewFiles.set(true);
+            int i = 0;
+            // Fill the segment until its roll fails.
+            while (wal.writeProblem() == null && i < 1000) {
+                WalRecord r = nodeDone(trace(4), i++);
+                Throwable error = append(wal, r).get(10, TimeUnit.SECONDS);
+                if (error == null) {
+                    acknowledged.add(r);
+                } else {
+                    failures.add(error);
+                }
+            }
+            assertThat(wal.writeProblem()).contains("No space left on device");
+            assertThat(append(wal, nodeDone(trace(4), 5000)).get(10, TimeUnit.SECONDS)).isNotNull();
+
+            disk.noNewFiles.set(false);
+            awaitWritable(wal);
+            for (int k = 0; k < 100; k++) {
+                WalRecord r = nodeDone(trace(4), 10_000 + k);
+                appendDurably(wal, r);
+                acknowledged.add(r);
+            }
+        }
+
+        assertThat(Wal.check(dir).problems()).isEmpty();
+        List<WalRecord> recovered = new ArrayList<>();
+        try (Wal again = Wal.open(dir, SMALL, recovered::add)) {
+            assertThat(again.recovery().truncation()).isNull();
+        }
+        assertThat(recovered.stream().filter(r -> r.type() != RecordType.CHECKPOINT).toList()).isEqualTo(acknowledged);
     }
 }

@@ -94,11 +94,15 @@ public final class Engine implements AutoCloseable {
                     + "` to list every problem, then `xerv wal repair --data-dir " + dir + "` to cut the log at the"
                     + " first one (the segments after it are moved into " + dir.resolve(WAL_QUARANTINE) + "; nothing is"
                     + " deleted)", e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             arenas.close();
             lock.close();
             throw new UncheckedIOException("cannot open the write-ahead log in " + config.dataDir().resolve("wal")
-                    + ": " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+                    + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            arenas.close();
+            lock.close();
+            throw e;
         }
         this.recorded = index.traces();
         Map<UUID, TraceLog> open = new LinkedHashMap<>();
