@@ -38,9 +38,10 @@ public final class CrashCheck {
             System.err.println("usage: CrashCheck WAL_DIR ACK_FILE");
             System.exit(2);
         }
-        Wal.Recovery log = Wal.read(Path.of(args[0]));
+        java.util.List<WalRecord> records = new java.util.ArrayList<>();
+        Wal.Recovery log = Wal.read(Path.of(args[0]), records::add);
         Map<UUID, Counts> byTrace = new HashMap<>();
-        for (WalRecord r : log.records()) {
+        for (WalRecord r : records) {
             Counts c = byTrace.computeIfAbsent(r.traceId(), k -> new Counts());
             switch (r) {
                 case WalRecord.TraceStart s -> c.starts++;
@@ -98,7 +99,7 @@ public final class CrashCheck {
                 }
             }
         }
-        System.out.printf("log: %d records in %d segment(s)%s%n", log.records().size(), log.segments(),
+        System.out.printf("log: %d records in %d segment(s)%s%n", log.records(), log.segments(),
                 log.truncation() == null ? "" : ", damaged tail: " + log.truncation());
         System.out.printf("acknowledged traces: %d (%d duplicate acknowledgements); other answers: %d%n",
                 acked.size(), duplicateAcks, refusals);

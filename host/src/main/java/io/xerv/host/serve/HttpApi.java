@@ -392,8 +392,14 @@ public final class HttpApi {
 
     private void health(RoutingContext ctx) {
         boolean down = controller.shuttingDown();
-        json(ctx, down ? 503 : 200, new JsonObject()
-                .put("status", down ? "shutting_down" : "ok")
+        // A log that cannot write (a full disk) fails every trace start: degraded, with the reason.
+        String walProblem = controller.engine().wal().writeProblem();
+        JsonObject body = new JsonObject()
+                .put("status", down ? "shutting_down" : walProblem != null ? "degraded" : "ok");
+        if (walProblem != null) {
+            body.put("reason", walProblem);
+        }
+        json(ctx, down || walProblem != null ? 503 : 200, body
                 .put("pipelines", controller.list().size())
                 .put("liveTraces", controller.engine().liveTraces())
                 .put("unrecoveredTraces", controller.unrecoveredTraces())

@@ -71,10 +71,17 @@ public final class XervHost implements AutoCloseable {
      * @throws Exception when the data directory cannot be opened or the port cannot be bound
      */
     public static XervHost start(ServeConfig config, NodeRegistry registry) throws Exception {
+        return start(config, registry, e -> e);
+    }
+
+    /** As {@link #start(ServeConfig, NodeRegistry)}, with the engine's config adjusted (tests: a faulty disk). */
+    static XervHost start(ServeConfig config, NodeRegistry registry,
+            java.util.function.UnaryOperator<EngineConfig> adjust) throws Exception {
         Files.createDirectories(config.dataDir());
-        Engine engine = Engine.start(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
+        // Engine.start takes the data directory's lock first: a second host on it fails here.
+        Engine engine = Engine.start(adjust.apply(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
                 .withEventLoops(config.eventLoops()).withDurability(config.durability())
-                .withServices(config.hostServices()));
+                .withServices(config.hostServices())));
         try {
             ServeMetrics metrics = new ServeMetrics(engine);
             PipelineController controller = new PipelineController(engine, metrics, new PipelineController.Options(
