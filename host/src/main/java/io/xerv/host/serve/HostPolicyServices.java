@@ -1,5 +1,6 @@
 package io.xerv.host.serve;
 
+import io.xerv.plugin.FileRules;
 import io.xerv.plugin.HostServices;
 
 import java.io.IOException;
@@ -13,24 +14,42 @@ import java.nio.file.Path;
 final class HostPolicyServices implements HostServices {
 
     private final ServeConfig config;
+    private final FileRules files;
 
     HostPolicyServices(ServeConfig config) {
         this.config = config;
+        this.files = config.policy().files(config.dataDir());
+    }
+
+    /** Checked against {@code policy.paths}; the data directory, /proc, /dev and /sys are never reachable. */
+    @Override
+    public Path resolveFile(String written, Path baseDirectory, FileUse use) {
+        return files.resolve(written, baseDirectory, use);
     }
 
     @Override
-    public Path resolveFile(String written, Path baseDirectory, FileUse use) {
-        return HostServices.defaults().resolveFile(written, baseDirectory, use);
+    public long maxFileBytes() {
+        return files.maxFileBytes();
     }
 
     @Override
     public String secret(String name) {
-        return HostServices.defaults().secret(name);
+        return config.policy().secret(name, config.secrets());
+    }
+
+    @Override
+    public boolean grantsSecret(String name) {
+        return config.policy().grantsSecret(name);
     }
 
     @Override
     public String environment(String name) {
-        return HostServices.defaults().environment(name);
+        return config.policy().environment(name);
+    }
+
+    @Override
+    public boolean grantsEnvironment(String name) {
+        return config.policy().grantsEnvironment(name);
     }
 
     @Override

@@ -72,7 +72,7 @@ public final class XervHost implements AutoCloseable {
      */
     public static XervHost start(ServeConfig config, NodeRegistry registry) throws Exception {
         Files.createDirectories(config.dataDir());
-        Engine engine = Engine.start(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
+        Engine engine = Engine.start(EngineConfig.defaults(config.dataDir()).withRegistry(config.policy().restrict(registry))
                 .withEventLoops(config.eventLoops()).withDurability(config.durability())
                 .withServices(config.hostServices()));
         try {
