@@ -38,6 +38,8 @@ public final class FileRules {
     private final List<Path> forbidden;
     private final boolean wasiDirs;
     private final long maxFileBytes;
+    /** Folders a flow's own folder must be in for relative roots to count, or null when any folder is. */
+    private final List<Path> flowFolders;
 
     /**
      * @param roots folders files may be in; relative ones are taken against the flow's folder
@@ -46,6 +48,12 @@ public final class FileRules {
      * @param maxFileBytes the largest file a node may load
      */
     public FileRules(List<Path> roots, List<Path> forbidden, boolean wasiDirs, long maxFileBytes) {
+        this(roots, forbidden, wasiDirs, maxFileBytes, null);
+    }
+
+    private FileRules(List<Path> roots, List<Path> forbidden, boolean wasiDirs, long maxFileBytes, List<Path> flowFolders) {
+        this.flowFolders = flowFolders == null ? null
+                : flowFolders.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         this.roots = List.copyOf(Objects.requireNonNull(roots, "roots"));
         List<Path> f = new ArrayList<>(SYSTEM_FOLDERS);
         for (Path p : Objects.requireNonNull(forbidden, "forbidden")) {
@@ -68,7 +76,17 @@ public final class FileRules {
     public FileRules forbidding(Path folder) {
         List<Path> f = new ArrayList<>(forbidden.subList(SYSTEM_FOLDERS.size(), forbidden.size()));
         f.add(folder);
-        return new FileRules(roots, f, wasiDirs, maxFileBytes);
+        return new FileRules(roots, f, wasiDirs, maxFileBytes, flowFolders);
+    }
+
+    /**
+     * These rules where a relative root (such as {@code .}) counts only for a flow whose folder is inside
+     * one of {@code folders}: a host whose API takes flows as text names their folder from a label the
+     * caller chooses, so the folder proves nothing unless the operator's own flows live there.
+     */
+    public FileRules trustingFlowFoldersIn(List<Path> folders) {
+        return new FileRules(roots, forbidden.subList(SYSTEM_FOLDERS.size(), forbidden.size()), wasiDirs, maxFileBytes,
+                List.copyOf(folders));
     }
 
     /** The roots as configured. */
@@ -136,7 +154,11 @@ public final class FileRules {
 
     private List<Path> allowedRoots(Path base) {
         List<Path> out = new ArrayList<>(roots.size() * 2);
+        boolean trusted = flowFolders == null || flowFolders.stream().anyMatch(base::startsWith);
         for (Path r : roots) {
+            if (!r.isAbsolute() && !trusted) {
+                continue;
+            }
             Path abs = base.resolve(r).normalize();
             out.add(abs);
             Path real = real(abs);

@@ -16,6 +16,7 @@ import java.util.Objects;
 @Stable
 public record NodeDefinition(String id, String type, Value config, Path baseDirectory,
                              @Experimental HostServices services) {
+    @Experimental
     public NodeDefinition {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");

@@ -58,6 +58,36 @@ public record DeployPolicy(List<String> allowTypes, List<String> denyTypes, List
         }
     }
 
+    /** This policy with node types {@code allow} and {@code deny} (globs). */
+    public DeployPolicy withNodeTypes(List<String> allow, List<String> deny) {
+        return new DeployPolicy(allow, deny, paths, maxFileBytes, wasiDirs, env, secrets);
+    }
+
+    /** This policy with {@code p} as the folders nodes and file triggers may reach. */
+    public DeployPolicy withPaths(List<Path> p) {
+        return new DeployPolicy(allowTypes, denyTypes, p, maxFileBytes, wasiDirs, env, secrets);
+    }
+
+    /** This policy with {@code bytes} as the largest module or script. */
+    public DeployPolicy withMaxFileBytes(long bytes) {
+        return new DeployPolicy(allowTypes, denyTypes, paths, bytes, wasiDirs, env, secrets);
+    }
+
+    /** This policy with WASI directories granted or not. */
+    public DeployPolicy withWasiDirs(boolean granted) {
+        return new DeployPolicy(allowTypes, denyTypes, paths, maxFileBytes, granted, env, secrets);
+    }
+
+    /** This policy with {@code e} as the environment variables (globs) nodes may read. */
+    public DeployPolicy withEnv(List<String> e) {
+        return new DeployPolicy(allowTypes, denyTypes, paths, maxFileBytes, wasiDirs, e, secrets);
+    }
+
+    /** This policy with {@code s} as the secrets nodes may read (null: any, from {@code XERV_SECRET_<NAME>} only). */
+    public DeployPolicy withSecrets(List<String> s) {
+        return new DeployPolicy(allowTypes, denyTypes, paths, maxFileBytes, wasiDirs, env, s);
+    }
+
     /** Whether flows may use node type {@code type}. */
     public boolean allowsType(String type) {
         return matchesAny(allowTypes, type) && !matchesAny(denyTypes, type);
@@ -149,9 +179,9 @@ public record DeployPolicy(List<String> allowTypes, List<String> denyTypes, List
             for (int i = 0; i < written.size(); i++) {
                 Node item = list instanceof SequenceNode s ? s.getValue().get(i) : list;
                 try {
-                    Path path = Path.of(written.get(i)).normalize();
+                    Path path = Path.of(written.get(i));
                     for (Path f : FileRules.SYSTEM_FOLDERS) {
-                        if (path.isAbsolute() && path.startsWith(f)) {
+                        if (path.isAbsolute() && path.normalize().startsWith(f)) {
                             p.problem(item, "policy.paths: " + path + " is inside " + f + ", which nodes may never reach");
                         }
                     }
