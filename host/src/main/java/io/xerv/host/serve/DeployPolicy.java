@@ -139,8 +139,15 @@ public record DeployPolicy(List<String> allowTypes, List<String> denyTypes, List
         return false;
     }
 
+    /** Compiled globs: a policy's are few and fixed, and nodes ask on every read of a variable. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Pattern> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** {@code *} matches any characters, {@code ?} one; everything else stands for itself. */
     static Pattern glob(String glob) {
+        return GLOBS.computeIfAbsent(glob, DeployPolicy::compile);
+    }
+
+    private static Pattern compile(String glob) {
         StringBuilder re = new StringBuilder();
         for (String part : glob.split("(?=[*?])|(?<=[*?])")) {
             switch (part) {
