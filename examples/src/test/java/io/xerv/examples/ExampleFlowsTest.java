@@ -68,7 +68,8 @@ class ExampleFlowsTest {
 
     @BeforeAll
     static void startEngine() {
-        engine = Engine.start(EngineConfig.defaults(dataDir).withEventLoops(2));
+        engine = Engine.start(EngineConfig.defaults(dataDir).withEventLoops(2)
+                .withServices(io.xerv.examples.GuestFlows.SERVICES));
     }
 
     @AfterAll

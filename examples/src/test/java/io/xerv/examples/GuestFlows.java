@@ -6,16 +6,66 @@ import io.xerv.host.engine.CompiledFlow;
 import io.xerv.host.engine.Engine;
 import io.xerv.host.engine.NodeReport;
 import io.xerv.host.engine.TraceReport;
+import io.xerv.plugin.FileRules;
+import io.xerv.plugin.HostServices;
 import io.xerv.plugin.Values;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Small flows written on the fly around WASM and JS guests, run to the end. */
 public final class GuestFlows {
 
     private GuestFlows() {
     }
+
+    /**
+     * The default host services, with the whole repository as a folder nodes may read: the example
+     * flows name guests built in sdk-rust-guest and sdk-js-guest, outside their own folder, which a
+     * host grants through {@code policy.paths} (see examples/xerv.yaml).
+     */
+    public static final HostServices SERVICES = new HostServices() {
+        private final FileRules files = new FileRules(List.of(Path.of("."), Path.of("..").toAbsolutePath().normalize()),
+                List.of(), false, FileRules.DEFAULT_MAX_FILE_BYTES);
+
+        @Override
+        public Path resolveFile(String written, Path baseDirectory, FileUse use) {
+            return files.resolve(written, baseDirectory, use);
+        }
+
+        @Override
+        public String secret(String name) {
+            return HostServices.defaults().secret(name);
+        }
+
+        @Override
+        public boolean grantsSecret(String name) {
+            return HostServices.defaults().grantsSecret(name);
+        }
+
+        @Override
+        public String environment(String name) {
+            return HostServices.defaults().environment(name);
+        }
+
+        @Override
+        public boolean grantsEnvironment(String name) {
+            return HostServices.defaults().grantsEnvironment(name);
+        }
+
+        @Override
+        public void checkDestination(String host, InetAddress address) throws IOException {
+            HostServices.defaults().checkDestination(host, address);
+        }
+
+        @Override
+        public long maxResponseBytes() {
+            return HostServices.defaults().maxResponseBytes();
+        }
+    };
 
     /** Writes {@code dir/name.yaml}: a flow with a manual trigger, then {@code body} (its nodes and edges). */
     public static Path flow(Path dir, String name, String body) throws Exception {

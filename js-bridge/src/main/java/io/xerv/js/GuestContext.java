@@ -7,6 +7,7 @@ import io.xerv.arena.FlexValue;
 import io.xerv.arena.RelPtr;
 import io.xerv.arena.ValueCodec;
 import io.xerv.plugin.Completion;
+import io.xerv.plugin.HostServices;
 import io.xerv.plugin.Input;
 import io.xerv.plugin.NodeContext;
 import io.xerv.plugin.NodeLog;
@@ -63,6 +64,7 @@ final class GuestContext implements AutoCloseable {
     private final JsEngine engine;
     private final Script script;
     private final JsNodeConfig config;
+    private final HostServices services;
     private final Context context;
     private final org.graalvm.polyglot.Value invoke;
     private final org.graalvm.polyglot.Value settled;
@@ -81,10 +83,11 @@ final class GuestContext implements AutoCloseable {
      * @throws IllegalArgumentException when the module does not load (syntax error, a throw at top level,
      *     an import, no exported node), with the script's file:line
      */
-    GuestContext(JsEngine engine, Script script, JsNodeConfig config) {
+    GuestContext(JsEngine engine, Script script, JsNodeConfig config, HostServices services) {
         this.engine = engine;
         this.script = script;
         this.config = config;
+        this.services = services;
         this.context = Context.newBuilder("js")
                 .engine(engine.engine())
                 .allowHostAccess(HOST_ACCESS)
@@ -120,8 +123,10 @@ final class GuestContext implements AutoCloseable {
             org.graalvm.polyglot.Value namespace = context.eval(script.source());
             node = runtime.getMember("load").execute(namespace);
         } catch (PolyglotException e) {
+            // The message only: the exception's own may quote the file, and it would reach logs.
+            String failure = loadFailure(e);
             closeQuietly();
-            throw new IllegalArgumentException(loadFailure(e), e);
+            throw new IllegalArgumentException(failure);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -147,7 +152,7 @@ final class GuestContext implements AutoCloseable {
         String where = location(e);
         String message = e.getMessage() == null ? "failed" : e.getMessage();
         if (e.isSyntaxError()) {
-            return "syntax error in " + where + ": " + message;
+            return "syntax error in " + where + ": " + syntaxProblem(e, message);
         }
         java.util.regex.Matcher m = IMPORT_FAILURE.matcher(message);
         if (m.find()) {
@@ -155,8 +160,53 @@ final class GuestContext implements AutoCloseable {
                     + SdkModuleFileSystem.PACKAGE + "' can be imported there): bundle the node and its npm libraries "
                     + "into one script with `npx xerv-bundle`";
         }
-        return "script " + where + " failed to load: " + message;
+        return "script " + where + " failed to load: " + (raisedInScript(e) ? withoutSource(message) : message);
     }
+
+    /** Whether the script's own code raised the error (not the SDK runtime, whose messages quote no file). */
+    private boolean raisedInScript(PolyglotException e) {
+        SourceSection s = e.getSourceLocation();
+        if (s != null) {
+            return s.getSource().getName().equals(script.name());
+        }
+        for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
+            if (f.isGuestFrame() && f.getSourceLocation() != null) {
+                return f.getSourceLocation().getSource().getName().equals(script.name());
+            }
+        }
+        return true;
+    }
+
+    private static final java.util.regex.Pattern ENGINE_ERROR =
+            java.util.regex.Pattern.compile("^(SyntaxError|ReferenceError|TypeError|RangeError|EvalError|URIError)\\b.*", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A load failure's message without text of the file: the engine's own errors raised in the script
+     * (a reference to an undefined name, a type error) quote its source, so only their kind is kept; an
+     * {@code Error} the script throws keeps its message.
+     */
+    static String withoutSource(String message) {
+        java.util.regex.Matcher m = ENGINE_ERROR.matcher(message);
+        return m.matches() ? m.group(1) : message;
+    }
+
+    /**
+     * What is wrong, without quoting the file: the grammar's expectation (never the token found, nor
+     * the line GraalJS prints under it) and the column.
+     */
+    private String syntaxProblem(PolyglotException e, String message) {
+        SourceSection s = e.getSourceLocation();
+        String column = s != null && s.getSource().getName().equals(script.name()) && s.hasColumns()
+                ? " (column " + s.getStartColumn() + ")" : "";
+        String first = message.lines().findFirst().orElse("");
+        java.util.regex.Matcher m = SYNTAX.matcher(first);
+        String what = m.find() ? m.group(1) : "SyntaxError";
+        return what + column;
+    }
+
+    /** GraalJS's "name:line:col Expected X but found Y": group 1 is "Expected X" when X is a grammar word. */
+    private static final java.util.regex.Pattern SYNTAX =
+            java.util.regex.Pattern.compile("(Expected (?:an? )?[A-Za-z ]{1,40}?)(?: but found\\b| after\\b|$)");
 
     /** The script's file:line for an exception, from its first frame in the script. */
     private String location(PolyglotException e) {
@@ -368,14 +418,14 @@ final class GuestContext implements AutoCloseable {
     }
 
     private String grantedEnv(String name) {
-        return config.env().contains(name) ? Secrets.env(name) : null;
+        return config.env().contains(name) ? services.environment(name) : null;
     }
 
     private String grantedSecret(String name) {
         if (!config.secrets().contains(name)) {
             return null;
         }
-        String v = Secrets.secret(name);
+        String v = services.secret(name);
         if (v != null && current != null) {
             secretsRead.add(v);
         }

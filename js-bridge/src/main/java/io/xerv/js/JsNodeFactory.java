@@ -2,6 +2,7 @@ package io.xerv.js;
 
 import io.xerv.plugin.ConfigError;
 import io.xerv.plugin.Execution;
+import io.xerv.plugin.HostServices;
 import io.xerv.plugin.Node;
 import io.xerv.plugin.NodeDefinition;
 import io.xerv.plugin.NodeFactory;
@@ -77,12 +78,25 @@ public final class JsNodeFactory implements NodeFactory {
             ConfigError e = errors.getFirst();
             throw new IllegalArgumentException((e.path().isEmpty() ? "" : e.path() + ": ") + e.message());
         }
+        HostServices services = definition.services();
+        for (String name : config.env().stream().sorted().toList()) {
+            if (!services.grantsEnvironment(name)) {
+                throw new IllegalArgumentException("env: environment variable '" + name + "' is not granted to nodes by"
+                        + " the host's policy (policy.env)");
+            }
+        }
+        for (String name : config.secrets().stream().sorted().toList()) {
+            if (!services.grantsSecret(name)) {
+                throw new IllegalArgumentException("secrets: secret '" + name + "' is not granted to nodes by the host's"
+                        + " policy (policy.secrets)");
+            }
+        }
         Script script = config.script() != null
-                ? Script.file(definition.baseDirectory(), config.script())
+                ? Script.file(services, definition.baseDirectory(), config.script())
                 : Script.inline(definition.id(), config.source());
         JsEngine engine = JsEngine.shared();
-        GuestContext first = new GuestContext(engine, script, config);
-        ContextPool pool = new ContextPool(() -> new GuestContext(engine, script, config), config.poolSize());
+        GuestContext first = new GuestContext(engine, script, config, services);
+        ContextPool pool = new ContextPool(() -> new GuestContext(engine, script, config, services), config.poolSize());
         pool.seed(first);
         return new JsNode(config, pool);
     }

@@ -2,9 +2,14 @@ package io.xerv.js;
 
 import org.graalvm.polyglot.Source;
 
-import java.io.IOException;
+import io.xerv.plugin.FileRules;
+import io.xerv.plugin.HostServices;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -18,9 +23,6 @@ import java.util.Objects;
  */
 record Script(String name, Source source) {
 
-    /** Scripts larger than this are refused (bundles of npm libraries stay far below it). */
-    static final long MAX_BYTES = 16L << 20;
-
     private static final String MODULE = "application/javascript+module";
 
     Script {
@@ -29,24 +31,36 @@ record Script(String name, Source source) {
     }
 
     /**
-     * Reads a module from a file.
+     * Reads a module from a file: the host's policy checks the path before anything is read, and only
+     * a regular file up to its size cap is read.
      *
-     * @throws IllegalArgumentException when it is missing, unreadable or too large, naming the path
+     * @throws IllegalArgumentException when it is refused, missing, not a regular file, too large or not
+     *     UTF-8, naming the path; never quoting the file
      */
-    static Script file(Path baseDirectory, String written) {
-        Path p = baseDirectory.resolve(written).normalize();
+    static Script file(HostServices services, Path baseDirectory, String written) {
+        Path p;
         try {
-            long size = Files.size(p);
-            if (size > MAX_BYTES) {
-                throw new IllegalArgumentException("script " + written + " is " + size + " bytes; the limit is " + MAX_BYTES);
-            }
-            String text = Files.readString(p);
-            return new Script(written, Source.newBuilder("js", text, written).mimeType(MODULE).buildLiteral());
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("script " + written + " not found (looked for " + p + ")");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read script " + written + " (" + p + "): " + e.getMessage());
+            p = services.resolveFile(written, baseDirectory, HostServices.FileUse.SCRIPT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("script " + e.getMessage());
         }
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException("script " + written + " not found (looked for " + p + ")");
+        }
+        byte[] bytes;
+        try {
+            bytes = FileRules.readRegularFile(p, written, services.maxFileBytes());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("script " + e.getMessage());
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("script " + written + " is not UTF-8 text");
+        }
+        return new Script(written, Source.newBuilder("js", text, written).mimeType(MODULE).buildLiteral());
     }
 
     /** A module given inline in the flow. */

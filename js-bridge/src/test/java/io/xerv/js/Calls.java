@@ -5,6 +5,7 @@ import io.xerv.arena.ArenaStore;
 import io.xerv.arena.ConfigBlock;
 import io.xerv.arena.ValueCodec;
 import io.xerv.plugin.Completion;
+import io.xerv.plugin.HostServices;
 import io.xerv.plugin.Input;
 import io.xerv.plugin.Node;
 import io.xerv.plugin.NodeContext;
@@ -30,6 +31,47 @@ final class Calls implements AutoCloseable {
 
     static final JsNodeFactory FACTORY = new JsNodeFactory();
 
+    /**
+     * The default host services, plus the environment variables the build sets for tests
+     * ({@code XERV_TEST_*}), which a host grants through {@code policy.env}.
+     */
+    static final HostServices SERVICES = new HostServices() {
+        @Override
+        public Path resolveFile(String written, Path baseDirectory, FileUse use) {
+            return HostServices.defaults().resolveFile(written, baseDirectory, use);
+        }
+
+        @Override
+        public String secret(String name) {
+            return HostServices.defaults().secret(name);
+        }
+
+        @Override
+        public boolean grantsSecret(String name) {
+            return HostServices.defaults().grantsSecret(name);
+        }
+
+        @Override
+        public String environment(String name) {
+            return grantsEnvironment(name) ? System.getenv(name) : null;
+        }
+
+        @Override
+        public boolean grantsEnvironment(String name) {
+            return name.startsWith("XERV_TEST_");
+        }
+
+        @Override
+        public void checkDestination(String host, java.net.InetAddress address) throws java.io.IOException {
+            HostServices.defaults().checkDestination(host, address);
+        }
+
+        @Override
+        public long maxResponseBytes() {
+            return HostServices.defaults().maxResponseBytes();
+        }
+    };
+
     final ArenaStore store;
     final Path dir;
 
@@ -44,7 +86,7 @@ final class Calls implements AutoCloseable {
         kv[0] = "source";
         kv[1] = source;
         System.arraycopy(config, 0, kv, 2, config.length);
-        return FACTORY.create(new NodeDefinition("n", "js", Values.mapOf(kv)));
+        return FACTORY.create(new NodeDefinition("n", "js", Values.mapOf(kv), Path.of("").toAbsolutePath(), SERVICES));
     }
 
     /** A node from a script file relative to {@code base}. */
@@ -53,7 +95,7 @@ final class Calls implements AutoCloseable {
         kv[0] = "script";
         kv[1] = path;
         System.arraycopy(config, 0, kv, 2, config.length);
-        return FACTORY.create(new NodeDefinition("n", "js", Values.mapOf(kv), base));
+        return FACTORY.create(new NodeDefinition("n", "js", Values.mapOf(kv), base, SERVICES));
     }
 
     Run run(Node node, String inputJson) {

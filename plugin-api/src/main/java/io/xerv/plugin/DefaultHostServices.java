@@ -15,25 +15,34 @@ final class DefaultHostServices implements HostServices {
     private DefaultHostServices() {
     }
 
+    /** The environment variable prefix of secrets: {@code secret(NAME)} reads {@code XERV_SECRET_NAME}. */
+    static final String SECRET_PREFIX = "XERV_SECRET_";
+
     @Override
     public Path resolveFile(String written, Path baseDirectory, FileUse use) {
-        Path base = baseDirectory.toAbsolutePath().normalize();
-        Path p = base.resolve(written).normalize();
-        if (!p.startsWith(base)) {
-            throw new IllegalArgumentException("'" + written + "' is outside the flow's folder " + base
-                    + "; the host's policy (policy.paths) decides which folders nodes may read");
-        }
-        return p;
+        return FileRules.DEFAULT.resolve(written, baseDirectory, use);
+    }
+
+    /** The operator marks a variable as meant for nodes by its prefix; any name is granted. */
+    @Override
+    public String secret(String name) {
+        return System.getenv(SECRET_PREFIX + name);
     }
 
     @Override
-    public String secret(String name) {
+    public boolean grantsSecret(String name) {
+        return true;
+    }
+
+    /** No environment variable is granted without a policy: nodes read values the operator meant for them as secrets. */
+    @Override
+    public String environment(String name) {
         return null;
     }
 
     @Override
-    public String environment(String name) {
-        return name.startsWith("XERV_SECRET_") ? System.getenv(name) : null;
+    public boolean grantsEnvironment(String name) {
+        return false;
     }
 
     @Override

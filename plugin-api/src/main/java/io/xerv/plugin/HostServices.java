@@ -39,11 +39,44 @@ public interface HostServices {
      */
     Path resolveFile(String written, Path baseDirectory, FileUse use);
 
+    /**
+     * Resolves, checks and reads a file a node's config names ({@code module:}, {@code script:}): only
+     * a regular file inside the policy's folders, of at most {@link #maxFileBytes()} bytes, read with a
+     * bounded stream.
+     *
+     * @throws IllegalArgumentException naming the path and the rule or problem, never anything read from the file
+     */
+    default byte[] readFile(String written, Path baseDirectory, FileUse use) {
+        return FileRules.readRegularFile(resolveFile(written, baseDirectory, use), written, maxFileBytes());
+    }
+
+    /** The largest file {@link #readFile} reads, in bytes. */
+    default long maxFileBytes() {
+        return FileRules.DEFAULT_MAX_FILE_BYTES;
+    }
+
     /** A secret the operator granted to nodes, or {@code null} when there is none by that name or it is not granted. */
     String secret(String name);
 
+    /**
+     * Whether the operator grants nodes the secret {@code name} (it may still be unset). A factory asks
+     * when a flow is deployed, so that a flow that asks for more than it is granted is refused then.
+     * The default says yes for a secret that has a value.
+     */
+    default boolean grantsSecret(String name) {
+        return secret(name) != null;
+    }
+
     /** An environment variable the operator granted to nodes, or {@code null} when it is unset or not granted. */
     String environment(String name);
+
+    /**
+     * Whether the operator grants nodes the environment variable {@code name} (it may still be unset);
+     * asked when a flow is deployed. The default says yes for a variable that has a value.
+     */
+    default boolean grantsEnvironment(String name) {
+        return environment(name) != null;
+    }
 
     /**
      * Checks an outbound connection before it is made, after the host name was resolved. Called again
@@ -59,8 +92,10 @@ public interface HostServices {
     long maxResponseBytes();
 
     /**
-     * The services of a host with no policy configured: files inside the flow's folder, no secrets,
-     * environment variables named {@code XERV_SECRET_*} only, and public network destinations only.
+     * The services of a host with no policy configured: files inside the flow's folder (never under
+     * {@code /proc}, {@code /dev} or {@code /sys}, links followed; regular files up to 16 MiB), no WASI
+     * directories, secret {@code NAME} from environment variable {@code XERV_SECRET_NAME}, no other
+     * environment variables, and public network destinations only.
      */
     static HostServices defaults() {
         return DefaultHostServices.INSTANCE;

@@ -89,13 +89,13 @@ final class GuestInstance {
         WasmNodeConfig.WasiGrant grant = settings.config().wasi();
         WasiOptions.Builder o = WasiOptions.builder();
         for (String name : grant.env()) {
-            String v = settings.sources().env(name);
+            String v = settings.services().environment(name);
             if (v != null) {
                 o.withEnvironment(name, v);
             }
         }
-        for (Map.Entry<String, String> d : grant.dirs().entrySet()) {
-            o.withDirectory(d.getKey(), settings.baseDirectory().resolve(Path.of(d.getValue())));
+        for (Map.Entry<String, Path> d : settings.wasiDirs().entrySet()) {
+            o.withDirectory(d.getKey(), d.getValue());
         }
         return WasiPreview1.builder().withOptions(o.build()).build();
     }

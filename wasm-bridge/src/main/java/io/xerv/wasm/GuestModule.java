@@ -13,8 +13,6 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,23 +46,13 @@ final class GuestModule {
     }
 
     /**
-     * Reads, checks and compiles the module at {@code path}, or returns the cached one with the same bytes.
+     * Checks and compiles a module's bytes, or returns the cached module with the same bytes.
      *
+     * @param path where the bytes came from, for messages
      * @param disk where compiled classes are kept across restarts, or null
-     * @throws IllegalArgumentException naming the path and the problem: unreadable, malformed or
-     *     invalid bytes, a missing or mistyped export, an import the host does not provide
+     * @throws IllegalArgumentException naming the path and the problem: malformed or invalid bytes, a
+     *     missing or mistyped export, an import the host does not provide
      */
-    static GuestModule load(Path path, WasmNodeConfig.Machine machine, boolean wasiGranted, DiskCache disk) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read WASM module " + path + ": " + e.getMessage(), e);
-        }
-        return load(path, bytes, machine, wasiGranted, disk);
-    }
-
-    /** As {@link #load(Path, WasmNodeConfig.Machine, boolean, DiskCache)}, for bytes already read. */
     static GuestModule load(Path path, byte[] bytes, WasmNodeConfig.Machine machine, boolean wasiGranted,
                             DiskCache disk) {
         String hash = sha256(bytes);

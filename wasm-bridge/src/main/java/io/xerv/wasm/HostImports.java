@@ -184,7 +184,7 @@ final class HostImports {
         if (!granted) {
             return AbiV1.NOT_FOUND;
         }
-        String value = secret ? state.settings.sources().secret(key) : state.settings.sources().env(key);
+        String value = secret ? state.settings.services().secret(key) : state.settings.services().environment(key);
         if (value == null) {
             return AbiV1.NOT_FOUND;
         }

@@ -29,7 +29,7 @@ class DiskCacheTest {
                   (func (export "__xerv_execute") (param i32 i32) (result i32) (i32.const 0)))""".formatted(UUID.randomUUID()));
         Path module = dir.resolve("unique.wasm");
         Files.write(module, wasm);
-        new WasmNodeFactory(HostSources.system(), cache)
+        new WasmNodeFactory(cache)
                 .create(new NodeDefinition("n", "wasm", Values.of(Map.of("module", module.toString())), dir));
         try (Stream<Path> files = Files.list(cache.directory())) {
             assertThat(files.map(p -> p.getFileName().toString())).singleElement().asString().endsWith(".classes");

@@ -6,6 +6,8 @@ import io.xerv.arena.ArenaStore;
 import io.xerv.arena.ConfigBlock;
 import io.xerv.arena.FlexValue;
 import io.xerv.plugin.Completion;
+import io.xerv.plugin.FileRules;
+import io.xerv.plugin.HostServices;
 import io.xerv.plugin.Input;
 import io.xerv.plugin.Node;
 import io.xerv.plugin.NodeContext;
@@ -41,22 +43,50 @@ final class GuestHarness implements AutoCloseable {
     final ArenaStore store;
     final Map<String, String> env = new HashMap<>();
     final Map<String, String> secrets = new HashMap<>();
-    final WasmNodeFactory factory;
+    final WasmNodeFactory factory = new WasmNodeFactory();
+    /** What the host grants the harness's nodes: the test folder and the Rust guests, WASI directories, every env var and secret name. */
+    final HostServices services;
 
     GuestHarness(Path dir) {
         this.dir = dir;
         this.store = ArenaStore.open(dir.resolve("arenas"), ArenaStore.Config.DEFAULT);
-        this.factory = new WasmNodeFactory(new HostSources() {
+        FileRules files = new FileRules(List.of(Path.of("."), RUST_GUESTS.toAbsolutePath().normalize()), List.of(),
+                true, FileRules.DEFAULT_MAX_FILE_BYTES);
+        this.services = new HostServices() {
             @Override
-            public String env(String name) {
-                return env.get(name);
+            public Path resolveFile(String written, Path baseDirectory, FileUse use) {
+                return files.resolve(written, baseDirectory, use);
             }
 
             @Override
             public String secret(String name) {
                 return secrets.get(name);
             }
-        });
+
+            @Override
+            public boolean grantsSecret(String name) {
+                return true;
+            }
+
+            @Override
+            public String environment(String name) {
+                return env.get(name);
+            }
+
+            @Override
+            public boolean grantsEnvironment(String name) {
+                return true;
+            }
+
+            @Override
+            public void checkDestination(String host, java.net.InetAddress address) {
+            }
+
+            @Override
+            public long maxResponseBytes() {
+                return 0;
+            }
+        };
     }
 
     /** A Rust example guest built by sdk-rust-guest/build.sh. */
@@ -93,7 +123,7 @@ final class GuestHarness implements AutoCloseable {
 
     /** Creates a node as a deployed flow would. */
     Node node(String id, Map<String, Object> config) {
-        return factory.create(new NodeDefinition(id, WasmNodeFactory.TYPE, Values.of(config), dir));
+        return factory.create(new NodeDefinition(id, WasmNodeFactory.TYPE, Values.of(config), dir, services));
     }
 
     /** Runs one node in a fresh trace with {@code input} (JSON) as its {@code in} input. */

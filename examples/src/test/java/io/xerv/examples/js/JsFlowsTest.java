@@ -40,7 +40,8 @@ class JsFlowsTest {
 
     @BeforeAll
     static void startEngine() {
-        engine = Engine.start(EngineConfig.defaults(dataDir).withEventLoops(2));
+        engine = Engine.start(EngineConfig.defaults(dataDir).withEventLoops(2)
+                .withServices(io.xerv.examples.GuestFlows.SERVICES));
     }
 
     @AfterAll

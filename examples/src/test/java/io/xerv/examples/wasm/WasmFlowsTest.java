@@ -47,7 +47,8 @@ class WasmFlowsTest {
     @BeforeAll
     static void startEngine() {
         assertThat(GUESTS.resolve("fraud_scorer.wasm")).as("the SDK's guests (sdk-rust-guest/build.sh)").isRegularFile();
-        engine = Engine.start(EngineConfig.defaults(dataDir).withEventLoops(2));
+        engine = Engine.start(EngineConfig.defaults(dataDir).withEventLoops(2)
+                .withServices(io.xerv.examples.GuestFlows.SERVICES));
     }
 
     @AfterAll

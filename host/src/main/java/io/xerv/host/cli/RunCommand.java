@@ -61,6 +61,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Also load the plugin jars in DIR (each *.jar, or each sub-folder of jars, in its own class loader).")
     Path plugins;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Apply the policy: section of this host config (default: the default policy).")
+    Path config;
+
     @Option(names = "--durability", paramLabel = "MODE",
             description = "When write-ahead log records become durable: fsync (default), batch:<ms>, or none.")
     String durability = "fsync";
@@ -100,8 +104,17 @@ final class RunCommand implements Callable<Integer> {
             err.println("xerv run: --durability: " + e.getMessage());
             return XervCli.USAGE;
         }
+        io.xerv.plugin.HostServices services = io.xerv.plugin.HostServices.defaults();
+        if (config != null) {
+            io.xerv.host.serve.ServeConfig cfg = PolicyConfig.load(config, err, "xerv run");
+            if (cfg == null) {
+                return XervCli.USAGE;
+            }
+            registry = cfg.policy().restrict(registry);
+            services = cfg.withFlows(java.util.List.of(flow)).hostServices();
+        }
         try (Engine engine = Engine.start(EngineConfig.defaults(dir).withRegistry(registry).withEventLoops(1)
-                .withDurability(mode))) {
+                .withDurability(mode).withServices(services))) {
             CompiledFlow compiled;
             try {
                 compiled = engine.load(flow);

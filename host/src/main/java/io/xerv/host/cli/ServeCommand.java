@@ -87,6 +87,15 @@ final class ServeCommand implements Callable<Integer> {
             if (examples != null) {
                 cfg = cfg.withFlows(List.of(examples));
                 exampleFlowsDir = examples;
+                Path examplesPolicy = examples.toAbsolutePath().getParent().resolve("xerv.yaml");
+                if (config == null && Files.isRegularFile(examplesPolicy)) {
+                    // The example flows' guests are built outside their folder; their config's policy grants them.
+                    ServeConfig ex = PolicyConfig.load(examplesPolicy, err, "xerv serve");
+                    if (ex == null) {
+                        return XervCli.USAGE;
+                    }
+                    cfg = cfg.withPolicy(ex.policy());
+                }
             }
         }
         if (dataDir != null) {

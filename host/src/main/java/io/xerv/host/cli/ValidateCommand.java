@@ -34,6 +34,10 @@ final class ValidateCommand implements Callable<Integer> {
             description = "Also load the plugin jars in DIR (each *.jar, or each sub-folder of jars, in its own class loader).")
     Path plugins;
 
+    @picocli.CommandLine.Option(names = "--config", paramLabel = "FILE",
+            description = "Check the flows against the policy: section of this host config (default: the default policy).")
+    Path config;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -45,7 +49,16 @@ final class ValidateCommand implements Callable<Integer> {
             err.println("xerv validate: --plugins: " + e.getMessage());
             return XervCli.USAGE;
         }
-        Linker linker = new Linker(registry);
+        io.xerv.plugin.HostServices services = io.xerv.plugin.HostServices.defaults();
+        if (config != null) {
+            io.xerv.host.serve.ServeConfig cfg = PolicyConfig.load(config, err, "xerv validate");
+            if (cfg == null) {
+                return XervCli.USAGE;
+            }
+            registry = cfg.policy().restrict(registry);
+            services = cfg.withFlows(flows).hostServices();
+        }
+        Linker linker = new Linker(registry, services);
         int invalid = 0;
         for (Path f : flows) {
             try {

@@ -155,6 +155,11 @@ public final class Engine implements AutoCloseable {
         return registry;
     }
 
+    /** What the host grants nodes and triggers: files, secrets, environment, network. */
+    public io.xerv.plugin.HostServices services() {
+        return linker.services();
+    }
+
     /** The arena store. */
     public ArenaStore arenas() {
         return arenas;

@@ -51,6 +51,11 @@ public final class Linker {
         this.services = services;
     }
 
+    /** What this linker hands to every node it creates. */
+    public HostServices services() {
+        return services;
+    }
+
     /**
      * Links a flow.
      *
@@ -65,6 +70,17 @@ public final class Linker {
         }
         CNode[] nodes = new CNode[order.size()];
         Path baseDirectory = baseDirectory(def.source());
+        // A watched folder is checked by the host's policy like any file a node names (not /proc, not the data directory).
+        for (io.xerv.host.flow.TriggerDef t : def.triggers()) {
+            String watched = "filesystem".equals(t.type()) ? t.param("path") : null;
+            if (watched != null && !watched.isBlank()) {
+                try {
+                    services.resolveFile(watched, baseDirectory, HostServices.FileUse.WATCH);
+                } catch (IllegalArgumentException e) {
+                    errors.add(new FlowError(t.mark(), "trigger '" + t.id() + "': params.path " + e.getMessage()));
+                }
+            }
+        }
         for (int i = 0; i < nodes.length; i++) {
             NodeDef nd = def.nodes().get(order.get(i));
             CNode n = new CNode();

@@ -577,6 +577,8 @@ public final class FlowLoader {
                 factory = registry.find(type).orElse(null);
                 if (type.isBlank()) {
                     error(typeMark, prefix + "type must not be empty");
+                } else if (factory == null && registry.refusal(type).isPresent()) {
+                    error(typeMark, prefix + registry.refusal(type).get());
                 } else if (factory == null) {
                     List<String> known = registry.all().stream().map(NodeFactory::type).toList();
                     error(typeMark, prefix + "unknown node type '" + type + "'" + Names.suggest(type, known));

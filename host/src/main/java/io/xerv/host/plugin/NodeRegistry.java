@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Predicate;
 
 /**
  * The node types a host knows, by type name. Built once at start-up from the plugins found by
@@ -19,6 +20,13 @@ import java.util.ServiceLoader;
 public final class NodeRegistry {
 
     private final Map<String, NodeFactory> byType;
+    /** Types known but refused by the host's policy, with the rule that refuses them. */
+    private final Map<String, String> refused;
+
+    private NodeRegistry(Map<String, NodeFactory> byType, Map<String, String> refused) {
+        this.byType = byType;
+        this.refused = refused;
+    }
 
     /**
      * A registry of the given factories, in order.
@@ -37,6 +45,32 @@ public final class NodeRegistry {
             }
         }
         this.byType = Collections.unmodifiableMap(m);
+        this.refused = Map.of();
+    }
+
+    /**
+     * This registry with only the types {@code allowed} accepts: the others are not found (so neither
+     * a flow's loader nor the linker can create them, whatever route a flow comes by) and
+     * {@link #refusal} says why.
+     *
+     * @param rule names the setting that refuses a type, for messages
+     */
+    public NodeRegistry restrictedTo(Predicate<String> allowed, String rule) {
+        Map<String, NodeFactory> kept = new LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>(refused);
+        byType.forEach((type, f) -> {
+            if (allowed.test(type)) {
+                kept.put(type, f);
+            } else {
+                out.put(type, "node type '" + type + "' is not allowed on this host (" + rule + ")");
+            }
+        });
+        return new NodeRegistry(Collections.unmodifiableMap(kept), Map.copyOf(out));
+    }
+
+    /** Why a type this host knows is refused by its policy, or empty when it is allowed or unknown. */
+    public Optional<String> refusal(String type) {
+        return Optional.ofNullable(refused.get(type));
     }
 
     /**

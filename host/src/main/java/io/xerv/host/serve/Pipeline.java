@@ -340,7 +340,8 @@ final class Pipeline {
             }
             try {
                 TriggerListeners.create(t, controller.engineRef().vertx(),
-                        (trigger, json) -> controller.submit(name, trigger, json).map(Accepted::traceId), v.baseDir)
+                        (trigger, json) -> controller.submit(name, trigger, json).map(Accepted::traceId), v.baseDir,
+                        java.time.InstantSource.system(), controller.engineRef().services())
                         .ifPresent(l -> {
                             listeners.put(t.id(), l);
                             l.start();

@@ -79,7 +79,7 @@ public final class XervHost implements AutoCloseable {
             java.util.function.UnaryOperator<EngineConfig> adjust) throws Exception {
         Files.createDirectories(config.dataDir());
         // Engine.start takes the data directory's lock first: a second host on it fails here.
-        Engine engine = Engine.start(adjust.apply(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
+        Engine engine = Engine.start(adjust.apply(EngineConfig.defaults(config.dataDir()).withRegistry(config.policy().restrict(registry))
                 .withEventLoops(config.eventLoops()).withDurability(config.durability())
                 .withServices(config.hostServices())));
         try {

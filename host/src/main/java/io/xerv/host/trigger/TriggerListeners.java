@@ -3,6 +3,7 @@ package io.xerv.host.trigger;
 import io.vertx.core.Vertx;
 import io.xerv.host.flow.FlowError;
 import io.xerv.host.flow.TriggerDef;
+import io.xerv.plugin.HostServices;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -52,6 +53,19 @@ public final class TriggerListeners {
     /** As {@link #create(TriggerDef, Vertx, TriggerSink, Path)}, with cron times read from {@code clock}. */
     public static Optional<TriggerListener> create(TriggerDef def, Vertx vertx, TriggerSink sink, Path baseDir,
                                                    InstantSource clock) {
+        return create(def, vertx, sink, baseDir, clock, HostServices.defaults());
+    }
+
+    /**
+     * As {@link #create(TriggerDef, Vertx, TriggerSink, Path, InstantSource)}, with a watched folder
+     * checked by {@code services} ({@link HostServices.FileUse#WATCH}): never {@code /proc}, {@code /dev},
+     * {@code /sys} or a folder holding the host's data directory, whose writes would fire the trigger
+     * forever.
+     *
+     * @throws IllegalArgumentException when the params are wrong or the policy refuses the folder
+     */
+    public static Optional<TriggerListener> create(TriggerDef def, Vertx vertx, TriggerSink sink, Path baseDir,
+                                                   InstantSource clock, HostServices services) {
         List<String> problems = new ArrayList<>();
         return switch (def.type()) {
             case "cron" -> {
@@ -62,7 +76,13 @@ public final class TriggerListeners {
             case "filesystem" -> {
                 FileSpec spec = fileSpec(def, problems);
                 failOn(def, problems);
-                Path root = baseDir.resolve(spec.path()).toAbsolutePath().normalize();
+                Path root;
+                try {
+                    root = services.resolveFile(spec.path(), baseDir, HostServices.FileUse.WATCH);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(def.mark() + ": trigger '" + def.id() + "': params.path "
+                            + e.getMessage());
+                }
                 yield Optional.of(new FileTriggerListener(def.id(), root, spec.events(), spec.matcher(),
                         spec.patternOnRelativePath(), spec.recursive(), vertx, sink, FileTriggerListener.DEFAULT_DEBOUNCE));
             }

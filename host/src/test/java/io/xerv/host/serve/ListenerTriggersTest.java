@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +75,9 @@ class ListenerTriggersTest {
 
     @Test
     void fileTriggerFiresATraceForANewFile(Vertx vertx) throws Exception {
-        try (ServeHarness h = ServeHarness.start(vertx, data)) {
+        // The inbox is outside the working directory (the folder of flows deployed as text): the policy grants it.
+        try (ServeHarness h = ServeHarness.start(vertx, data,
+                c -> c.withPolicy(DeployPolicy.DEFAULT.withPaths(List.of(Path.of("."), inbox))))) {
             HttpResponse<Buffer> d = h.sendYaml(HttpMethod.POST, "/api/v1/pipelines", """
                     name: inbox
                     triggers:

@@ -146,10 +146,8 @@ class RestartTest {
         // Rewrite the log as an earlier release wrote it: the start record carries the path-based digest.
         String legacy = io.xerv.host.flow.FlowLoader.load(file, ServeHarness.REGISTRY).legacyDigest();
         Path wal = data.resolve("wal");
-        List<io.xerv.wal.WalRecord> records;
-        try (io.xerv.wal.Wal old = io.xerv.wal.Wal.open(wal, io.xerv.wal.Wal.Config.DEFAULT)) {
-            records = old.recovery().records();
-        }
+        List<io.xerv.wal.WalRecord> records = new java.util.ArrayList<>();
+        io.xerv.wal.Wal.read(wal, records::add);
         try (Stream<Path> files = Files.list(wal)) {
             for (Path f : files.toList()) {
                 Files.delete(f);
