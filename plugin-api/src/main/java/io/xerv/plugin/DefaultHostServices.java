@@ -43,7 +43,7 @@ final class DefaultHostServices implements HostServices {
     public void checkDestination(String host, InetAddress address) throws IOException {
         String kind = localKind(address);
         if (kind != null) {
-            throw new IOException("destination " + host + " (" + address.getHostAddress() + ") is a " + kind
+            throw new IOException("destination " + host + " (" + address.getHostAddress() + ") is " + ("aeiouAEIOU".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind
                     + " address; the host's config key network.allow decides which may be reached");
         }
     }
