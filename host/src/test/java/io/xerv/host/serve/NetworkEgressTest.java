@@ -35,6 +35,10 @@ class NetworkEgressTest {
               - {from: hook, to: call}
             """;
 
+    /** For tests whose std::http nodes call a server of theirs on 127.0.0.1, which the defaults refuse. */
+    static final NetworkPolicy LOOPBACK = new NetworkPolicy(List.of(NetworkPolicy.Rule.parse("127.0.0.1/32")),
+            List.of(), NetworkPolicy.DEFAULT_MAX_RESPONSE_BYTES, NetworkPolicy.DEFAULT_MAX_REDIRECTS);
+
     @TempDir
     Path dir;
 
