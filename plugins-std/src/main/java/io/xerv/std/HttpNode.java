@@ -266,7 +266,12 @@ final class HttpNode extends StdNode {
 
         /** A factory with its own resolver (tests). */
         Factory(OutboundHttp.Resolver resolver) {
-            this.http = new OutboundHttp(resolver);
+            this(resolver, null);
+        }
+
+        /** A factory with its own resolver and TLS context (tests). */
+        Factory(OutboundHttp.Resolver resolver, javax.net.ssl.SSLContext tls) {
+            this.http = new OutboundHttp(resolver, tls);
         }
 
         OutboundHttp http() {

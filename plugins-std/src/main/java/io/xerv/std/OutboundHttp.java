@@ -83,8 +83,13 @@ final class OutboundHttp {
     private final Resolver resolver;
     private volatile SSLContext tls;
 
-    OutboundHttp(Resolver resolver) {
+    /**
+     * @param resolver resolves host names
+     * @param tls the TLS context for {@code https}, or {@code null} for the JDK's default (its trust store)
+     */
+    OutboundHttp(Resolver resolver, SSLContext tls) {
         this.resolver = resolver;
+        this.tls = tls;
     }
 
     /**
