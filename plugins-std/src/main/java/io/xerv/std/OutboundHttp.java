@@ -114,7 +114,8 @@ final class OutboundHttp {
             }
             URI next;
             try {
-                next = current.resolve(new URI(location.strip()));
+                URI base = current.getRawPath() == null || current.getRawPath().isEmpty() ? current.resolve("/") : current;
+                next = base.resolve(new URI(location.strip()));
             } catch (URISyntaxException | IllegalArgumentException e) {
                 throw new Failed("redirect " + r.status() + " to a bad URL '" + location + "'");
             }
@@ -331,7 +332,8 @@ final class OutboundHttp {
             if (length > maxBytes) {
                 throw tooLarge(maxBytes);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) length);
+            // Grows as bytes arrive: an announced length is not a reason to reserve memory.
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(length, 64 * 1024));
             copy(in, out, length, maxBytes, true);
             body = out.toByteArray();
         } else {
