@@ -340,6 +340,21 @@ class HttpNodeTest {
     }
 
     @Test
+    void redirectToAnotherOriginShouldNotCarryCredentials() throws Exception {
+        int port = server.getAddress().getPort();
+        String same = java.net.URLEncoder.encode(base + "/echo", StandardCharsets.UTF_8);
+        String other = java.net.URLEncoder.encode("http://localhost:" + port + "/echo", StandardCharsets.UTF_8);
+        Map<String, Object> kept = out(run(config("url", base + "/redirect?to=" + same,
+                "headers", Map.of("Authorization", "Bearer s3cret")), Map.of()));
+        assertThat(kept.get("body")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("auth", "Bearer s3cret");
+        Map<String, Object> dropped = out(run(config("url", base + "/redirect?to=" + other,
+                "headers", Map.of("Authorization", "Bearer s3cret")), Map.of()));
+        assertThat(dropped.get("body")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("auth", null).containsEntry("method", "GET");
+    }
+
+    @Test
     void redirectsPastTheHostsLimitShouldFail() throws Exception {
         Completion c = run(factory, new Grant(InetAddress::isLoopbackAddress, 1 << 20, 3), config("url", base + "/loop"), Map.of());
         assertThat(c.message()).isEqualTo("GET " + base + "/loop failed: more than 3 redirects "
