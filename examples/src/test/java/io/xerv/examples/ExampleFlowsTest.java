@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import io.xerv.host.serve.DeployPolicy;
+import io.xerv.host.serve.NetworkPolicy;
+import io.xerv.host.serve.ServeConfig;
 import io.xerv.host.engine.CompiledFlow;
 import io.xerv.host.engine.Engine;
 import io.xerv.host.engine.EngineConfig;
@@ -68,8 +71,15 @@ class ExampleFlowsTest {
 
     @BeforeAll
     static void startEngine() {
+        // The example guests live outside examples/flows (GuestFlows grants the repository), and the CRM
+        // stand-in listens on 127.0.0.1, which std::http may reach only when the host allows it.
+        NetworkPolicy loopback = new NetworkPolicy(List.of(NetworkPolicy.Rule.parse("127.0.0.1/32")), List.of(),
+                NetworkPolicy.DEFAULT_MAX_RESPONSE_BYTES, NetworkPolicy.DEFAULT_MAX_REDIRECTS);
         engine = Engine.start(EngineConfig.defaults(dataDir).withEventLoops(2)
-                .withServices(io.xerv.examples.GuestFlows.SERVICES));
+                .withServices(ServeConfig.defaults().withNetwork(loopback)
+                        .withPolicy(DeployPolicy.DEFAULT.withPaths(List.of(Path.of("."),
+                                Path.of("..").toAbsolutePath().normalize())))
+                        .hostServices()));
     }
 
     @AfterAll

@@ -91,11 +91,18 @@ public interface HostServices {
     /** The largest response body an outbound HTTP call may read, in bytes. */
     long maxResponseBytes();
 
+    /** How many redirects an outbound HTTP call may follow; each hop's destination is checked again. */
+    default int maxRedirects() {
+        return DefaultHostServices.MAX_REDIRECTS;
+    }
+
     /**
      * The services of a host with no policy configured: files inside the flow's folder (never under
      * {@code /proc}, {@code /dev} or {@code /sys}, links followed; regular files up to 16 MiB), no WASI
      * directories, secret {@code NAME} from environment variable {@code XERV_SECRET_NAME}, no other
-     * environment variables, and public network destinations only.
+     * environment variables, public network destinations only (no loopback, link-local, private,
+     * unique-local, CGNAT, multicast or any-local address, nor an IPv6 form of one), 16 MiB responses
+     * and 5 redirects.
      */
     static HostServices defaults() {
         return DefaultHostServices.INSTANCE;

@@ -68,6 +68,19 @@ public interface NodeFactory {
     }
 
     /**
+     * Top-level config keys whose strings are URLs. When a selector is substituted into such a string
+     * among other text, the engine percent-encodes the value for the part of the URL it lands in: in the
+     * path, as one path segment (so {@code /} and {@code ..} cannot change the path); in the query or
+     * fragment, as one component (so {@code &}, {@code =} and {@code #} cannot add parameters). A string
+     * that is exactly one selector is the whole URL and is not encoded; the host's network policy
+     * guards where it points. Selectors before the path (scheme, host, port) are not encoded either.
+     */
+    @Experimental
+    default List<String> urlFields() {
+        return List.of();
+    }
+
+    /**
      * Checks a node's configuration. Selectors ({@code ${...}}) appear here as the strings the flow
      * wrote, since their values exist only when a trace runs.
      *

@@ -2,44 +2,46 @@ package io.xerv.std;
 
 import io.xerv.plugin.Completion;
 import io.xerv.plugin.Execution;
+import io.xerv.plugin.HostServices;
 import io.xerv.plugin.Node;
 import io.xerv.plugin.NodeContext;
 import io.xerv.plugin.Value;
 import io.xerv.plugin.ValueType;
 import io.xerv.plugin.Values;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code std::http}: makes one HTTP request and fires {@code {status, headers, body}} on {@code out}.
  *
  * <p>Runs on the host's blocking pool ({@link Execution#BLOCKING}, a virtual thread) and waits at most
- * {@code timeout_ms} for connecting, sending and reading the whole response. Header values are never
- * logged or put in messages: they often hold credentials. Immutable and thread-safe; every node of a
- * factory shares that factory's {@link HttpClient}.
+ * {@code timeout_ms} for resolving, connecting, sending and reading the whole response, redirects
+ * included. Every destination (the first and each redirect's) must pass the host's
+ * {@link HostServices#checkDestination}, and the body is capped at
+ * {@link HostServices#maxResponseBytes()} (see {@link OutboundHttp}). Header values are never logged
+ * or put in messages: they often hold credentials. Immutable and thread-safe; every node of a factory
+ * shares that factory's {@link OutboundHttp}.
  */
 final class HttpNode extends StdNode {
 
     static final String TYPE = "std::http";
 
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
-    /** Headers the JDK client sets itself and refuses to take from callers. */
-    private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
+    /** Headers the client sets itself and refuses to take from callers. */
+    private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
+            "upgrade", "transfer-encoding", "te", "trailer", "keep-alive", "proxy-connection");
     private static final String TOKEN_CHARS = "!#$%&'*+-.^_`|~";
 
     private final Factory factory;
@@ -50,11 +52,13 @@ final class HttpNode extends StdNode {
     private final Param sendInput;
     private final Param timeoutMillis;
     private final Param failOnStatus;
+    private final HostServices services;
 
-    private HttpNode(Factory factory, Param url, String method, Param headers, Param body, Param sendInput,
-                     Param timeoutMillis, Param failOnStatus) {
+    private HttpNode(Factory factory, HostServices services, Param url, String method, Param headers, Param body,
+                     Param sendInput, Param timeoutMillis, Param failOnStatus) {
         super(TYPE);
         this.factory = factory;
+        this.services = services;
         this.url = url;
         this.method = method;
         this.headers = headers;
@@ -79,44 +83,40 @@ final class HttpNode extends StdNode {
         if (timeout < 1) {
             throw new NodeFailure("config 'timeout_ms' resolved to " + timeout + ", expected at least 1");
         }
-        HttpRequest request = request(context, config, uri, timeout);
+        List<String[]> sent = new ArrayList<>();
+        byte[] payload = payload(context, config, sent);
 
         long started = System.nanoTime();
-        CompletableFuture<HttpResponse<String>> future =
-                factory.client().sendAsync(request, HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> response;
+        OutboundHttp.Response response;
         try {
-            response = future.get(timeout, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
+            response = factory.http().send(services, method, uri, sent, payload,
+                    started + TimeUnit.MILLISECONDS.toNanos(timeout));
+        } catch (OutboundHttp.TimedOut e) {
             return Completion.fail(method + " " + shown + " timed out after " + timeout + " ms");
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof HttpTimeoutException) {
-                return Completion.fail(method + " " + shown + " timed out after " + timeout + " ms", cause);
+        } catch (OutboundHttp.Refused e) {
+            return Completion.fail(method + " " + shown + " refused: " + e.getMessage());
+        } catch (OutboundHttp.Failed e) {
+            return Completion.fail(method + " " + shown + " failed: " + e.getMessage());
+        } catch (IOException e) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException(method + " " + shown + " was interrupted");
             }
-            String why = cause.getMessage() == null ? cause.getClass().getSimpleName()
-                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            return Completion.fail(method + " " + shown + " failed: " + why, cause);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+            return Completion.fail(method + " " + shown + " failed: " + why, e);
         }
-        int status = response.statusCode();
+        int status = response.status();
         context.log().debug(method + " " + shown + " -> " + status + " in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+        String text = text(response);
         if (status >= 400 && failOnStatus.bool(config)) {
-            return Completion.fail("HTTP " + status + " from " + shown + snippet(response.body()));
+            return Completion.fail("HTTP " + status + " from " + shown + snippet(text));
         }
-        return Completion.out(context.output().write(result(response)));
+        return Completion.out(context.output().write(result(response, text)));
     }
 
-    private HttpRequest request(NodeContext context, Value config, URI uri, long timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(timeout));
-        if ("http".equalsIgnoreCase(uri.getScheme())) {
-            // Plain HTTP/1.1: an h2c upgrade attempt confuses some servers and gains nothing here.
-            b.version(HttpClient.Version.HTTP_1_1);
-        }
+    /** Fills {@code sent} with the configured headers and returns the body to send, or {@code null}. */
+    private byte[] payload(NodeContext context, Value config, List<String[]> sent) {
         boolean hasContentType = false;
         Value h = headers.get(config);
         if (h != null) {
@@ -129,45 +129,62 @@ final class HttpNode extends StdNode {
                 if (v == null || v.isNull()) {
                     continue;
                 }
-                try {
-                    b.header(name, Values.toText(v));
-                } catch (IllegalArgumentException e) {
-                    // The JDK's message may quote the value; say only which header it was.
+                String value = Values.toText(v);
+                if (!isToken(name) || RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))
+                        || !value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c != 0x7f && c <= 0xff))) {
+                    // Say only which header it was: its value may be a credential.
                     throw new NodeFailure("header '" + name + "' cannot be sent: a name or value has characters HTTP does not allow");
                 }
+                sent.add(new String[] {name, value});
                 hasContentType |= name.equalsIgnoreCase("content-type");
             }
         }
-        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
-        Value payload = body.get(config);
+        Value body = this.body.get(config);
+        String text = null;
         boolean json = false;
-        if (payload != null) {
-            if (payload.type() == ValueType.STRING) {
-                publisher = HttpRequest.BodyPublishers.ofString(payload.asString());
+        if (body != null) {
+            if (body.type() == ValueType.STRING) {
+                text = body.asString();
             } else {
-                publisher = HttpRequest.BodyPublishers.ofString(Values.toJson(payload));
+                text = Values.toJson(body);
                 json = true;
             }
         } else if (BODY_METHODS.contains(method) && sendInput.bool(config)) {
-            publisher = HttpRequest.BodyPublishers.ofString(Values.toJson(input(context)));
+            text = Values.toJson(input(context));
             json = true;
         }
         if (json && !hasContentType) {
-            b.header("Content-Type", "application/json");
+            sent.add(new String[] {"Content-Type", "application/json"});
         }
-        return b.method(method, publisher).build();
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Map<String, Object> result(HttpResponse<String> response) {
-        Map<String, Object> headers = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> {
-            if (!name.startsWith(":") && !values.isEmpty()) {
-                headers.putIfAbsent(name.toLowerCase(Locale.ROOT), values.get(0));
+    private static boolean isToken(String name) {
+        return !name.isEmpty() && name.chars().allMatch(ch -> ch < 127 && (Character.isLetterOrDigit(ch)
+                || TOKEN_CHARS.indexOf(ch) >= 0));
+    }
+
+    /** The body as text, decoded with the charset the content type names (UTF-8 when none or unknown). */
+    private static String text(OutboundHttp.Response response) {
+        Charset charset = StandardCharsets.UTF_8;
+        String type = response.headers().getOrDefault("content-type", "");
+        for (String param : type.split(";")) {
+            String p = param.strip();
+            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                try {
+                    charset = Charset.forName(p.substring(8).replace("\"", "").strip());
+                } catch (IllegalArgumentException unknown) {
+                    // keep UTF-8
+                }
             }
-        });
-        String text = response.body();
+        }
+        return new String(response.body(), charset);
+    }
+
+    private static Map<String, Object> result(OutboundHttp.Response response, String text) {
+        Map<String, Object> headers = new LinkedHashMap<>(response.headers());
         Object body = text == null || text.isEmpty() ? null : text;
-        String contentType = response.headers().firstValue("content-type").orElse("").toLowerCase(Locale.ROOT);
+        String contentType = response.headers().getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
         if (body != null && isJson(contentType)) {
             try {
                 body = Json.parse(text);
@@ -176,7 +193,7 @@ final class HttpNode extends StdNode {
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", response.statusCode());
+        out.put("status", response.status());
         out.put("headers", headers);
         out.put("body", body);
         return out;
@@ -229,8 +246,8 @@ final class HttpNode extends StdNode {
     }
 
     /**
-     * Creates {@code std::http} nodes. Owns one {@link HttpClient}, made on first use and shared by
-     * every node it creates; thread-safe.
+     * Creates {@code std::http} nodes. Owns one {@link OutboundHttp}, shared by every node it creates;
+     * each node keeps the {@link HostServices} of its definition. Thread-safe.
      */
     static final class Factory extends StdFactory {
 
@@ -240,26 +257,31 @@ final class HttpNode extends StdNode {
             return false;
         }
 
-        /** Upper bound for opening a connection; each request's {@code timeout_ms} bounds it further. */
-        private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+        private final OutboundHttp http;
 
-        private volatile HttpClient client;
+        /** A factory whose calls resolve host names with the system's resolver. */
+        Factory() {
+            this(InetAddress::getAllByName);
+        }
 
-        HttpClient client() {
-            HttpClient c = client;
-            if (c == null) {
-                synchronized (this) {
-                    c = client;
-                    if (c == null) {
-                        c = HttpClient.newBuilder()
-                                .connectTimeout(CONNECT_TIMEOUT)
-                                .followRedirects(HttpClient.Redirect.NORMAL)
-                                .build();
-                        client = c;
-                    }
-                }
-            }
-            return c;
+        /** A factory with its own resolver (tests). */
+        Factory(OutboundHttp.Resolver resolver) {
+            this(resolver, null);
+        }
+
+        /** A factory with its own resolver and TLS context (tests). */
+        Factory(OutboundHttp.Resolver resolver, javax.net.ssl.SSLContext tls) {
+            this.http = new OutboundHttp(resolver, tls);
+        }
+
+        OutboundHttp http() {
+            return http;
+        }
+
+        /** {@code url} is a URL: a selector inside it is percent-encoded for its part of the URL. */
+        @Override
+        public List<String> urlFields() {
+            return List.of("url");
         }
 
         @Override
@@ -279,6 +301,11 @@ final class HttpNode extends StdNode {
 
         @Override
         Node build(ConfigCheck check) {
+            return build(check, HostServices.defaults());
+        }
+
+        @Override
+        Node build(ConfigCheck check, HostServices services) {
             ConfigCheck.Section c = check.root();
             c.allowOnly("url", "method", "headers", "body", "send_input", "timeout_ms", "fail_on_status");
             Param url = c.text("url", true, null);
@@ -308,7 +335,7 @@ final class HttpNode extends StdNode {
             }
             Param timeout = c.integer("timeout_ms", 1, 10_000L);
             Param failOnStatus = c.bool("fail_on_status", true);
-            return new HttpNode(this, url, method, c.value("headers", false, null), body, sendInput, timeout,
+            return new HttpNode(this, services, url, method, c.value("headers", false, null), body, sendInput, timeout,
                     failOnStatus);
         }
 
@@ -317,8 +344,7 @@ final class HttpNode extends StdNode {
                 String name = map.keyAt(i);
                 Value v = map.valueAt(i);
                 String at = headers.path(name);
-                if (name.isEmpty() || !name.chars().allMatch(ch -> ch < 127 && (Character.isLetterOrDigit(ch)
-                        || TOKEN_CHARS.indexOf(ch) >= 0))) {
+                if (!isToken(name)) {
                     check.error(at, "'" + name + "' is not a valid header name");
                 } else if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                     check.error(at, "header '" + name + "' is set by the HTTP client and cannot be configured");

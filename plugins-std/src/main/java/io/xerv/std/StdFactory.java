@@ -1,6 +1,7 @@
 package io.xerv.std;
 
 import io.xerv.plugin.ConfigError;
+import io.xerv.plugin.HostServices;
 import io.xerv.plugin.Node;
 import io.xerv.plugin.NodeDefinition;
 import io.xerv.plugin.NodeFactory;
@@ -23,6 +24,14 @@ abstract class StdFactory implements NodeFactory {
      */
     abstract Node build(ConfigCheck check);
 
+    /**
+     * As {@link #build(ConfigCheck)}, for a node the host creates with its {@code services}; factories
+     * of nodes that reach outside the trace (the network) override it.
+     */
+    Node build(ConfigCheck check, HostServices services) {
+        return build(check);
+    }
+
     /** Std nodes only read their context and write their output, except those that say otherwise. */
     @Override
     public boolean pure() {
@@ -39,7 +48,7 @@ abstract class StdFactory implements NodeFactory {
     @Override
     public final Node create(NodeDefinition definition) {
         ConfigCheck check = new ConfigCheck(definition.config());
-        Node node = build(check);
+        Node node = build(check, definition.services());
         if (!check.errors().isEmpty()) {
             throw new IllegalArgumentException("node '" + definition.id() + "' (" + type() + ") has a bad config: "
                     + check.errors().stream()

@@ -10,6 +10,7 @@ import io.xerv.plugin.Values;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +33,19 @@ final class ConfigTemplate {
 
     /** Compiles a config given as plain Java (maps, lists, scalars); selectors are in strings. */
     static ConfigTemplate compile(Object config) {
-        Part p = part(config == null ? Map.of() : config);
+        return compile(config, List.of());
+    }
+
+    /**
+     * Compiles a config given as plain Java (maps, lists, scalars); selectors are in strings.
+     *
+     * @param urlFields top-level keys whose strings are URLs (see {@link io.xerv.plugin.NodeFactory#urlFields()}):
+     *     a selector inside such a string, after the URL's authority, is percent-encoded for the path
+     *     segment, query or fragment it lands in
+     */
+    static ConfigTemplate compile(Object config, Collection<String> urlFields) {
+        Object c = config == null ? Map.of() : config;
+        Part p = c instanceof Map<?, ?> m && !urlFields.isEmpty() ? rootMap(m, urlFields) : part(c);
         if (p instanceof Static s) {
             return new ConfigTemplate(s.value, null);
         }
@@ -56,6 +69,30 @@ final class ConfigTemplate {
     /** The config as the node sees it in one run. */
     Value bind(Function<SelectorRef, Value> lookup) {
         return staticValue != null ? staticValue : root.bind(lookup);
+    }
+
+    private static Part rootMap(Map<?, ?> m, Collection<String> urlFields) {
+        TreeMap<String, Part> sorted = new TreeMap<>();
+        boolean dynamic = false;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            Part child = e.getValue() instanceof String s && urlFields.contains(key) ? urlPart(s) : part(e.getValue());
+            dynamic |= !(child instanceof Static);
+            sorted.put(key, child);
+        }
+        if (!dynamic) {
+            return new Static(encodeOnce(m));
+        }
+        return new MapPart(sorted.keySet().toArray(String[]::new), sorted.values().toArray(Part[]::new));
+    }
+
+    private static Part urlPart(String s) {
+        Part p = part(s);
+        if (!(p instanceof Dynamic d) || d.template.isSingleSelector()) {
+            // A string that is one selector is the whole URL; the destination policy guards it.
+            return p;
+        }
+        return new UrlDynamic(d.template, UrlEscaper.components(d.template));
     }
 
     private static Part part(Object o) {
@@ -98,7 +135,7 @@ final class ConfigTemplate {
         return ValueCodec.toHeap(o);
     }
 
-    private sealed interface Part permits Static, Dynamic, MapPart, ListPart {
+    private sealed interface Part permits Static, Dynamic, UrlDynamic, MapPart, ListPart {
         Value bind(Function<SelectorRef, Value> lookup);
 
         default void collect(List<SelectorRef> out) {
@@ -114,6 +151,28 @@ final class ConfigTemplate {
     private record Dynamic(Template template) implements Part {
         public Value bind(Function<SelectorRef, Value> lookup) {
             return template.render(lookup);
+        }
+
+        public void collect(List<SelectorRef> out) {
+            out.addAll(template.selectors());
+        }
+    }
+
+    /** A URL string: each selector's value is percent-encoded for the component it lands in. */
+    private record UrlDynamic(Template template, UrlEscaper.Component[] components) implements Part {
+        public Value bind(Function<SelectorRef, Value> lookup) {
+            StringBuilder sb = new StringBuilder();
+            int i = 0;
+            for (Template.Part p : template.parts()) {
+                switch (p) {
+                    case Template.Literal l -> sb.append(l.text());
+                    case SelectorRef s -> {
+                        Value v = lookup.apply(s);
+                        UrlEscaper.append(sb, v == null ? "null" : Values.toText(v), components[i++]);
+                    }
+                }
+            }
+            return Values.of(sb.toString());
         }
 
         public void collect(List<SelectorRef> out) {

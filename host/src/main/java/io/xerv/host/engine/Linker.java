@@ -101,7 +101,7 @@ public final class Linker {
             n.execution = n.factory.execution();
             n.pure = n.factory.pure();
             n.readiness = n.node.readiness();
-            n.config = ConfigTemplate.compile(nd.config());
+            n.config = ConfigTemplate.compile(nd.config(), n.factory.urlFields());
             n.timeoutMs = nd.timeoutMs() == null ? 0 : nd.timeoutMs();
             n.retry = nd.retry();
             n.enabled = nd.enabled();

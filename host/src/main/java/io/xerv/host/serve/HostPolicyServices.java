@@ -73,11 +73,16 @@ final class HostPolicyServices implements HostServices {
 
     @Override
     public void checkDestination(String host, InetAddress address) throws IOException {
-        HostServices.defaults().checkDestination(host, address);
+        config.network().checkDestination(host, address);
     }
 
     @Override
     public long maxResponseBytes() {
-        return HostServices.defaults().maxResponseBytes();
+        return config.network().maxResponseBytes();
+    }
+
+    @Override
+    public int maxRedirects() {
+        return config.network().maxRedirects();
     }
 }

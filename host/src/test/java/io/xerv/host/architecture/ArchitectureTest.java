@@ -54,8 +54,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule stdPluginsSeeOnlyThePluginApi = classes()
             .that().resideInAPackage("io.xerv.std..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("io.xerv.std..", PLUGIN_API, JDK)
-            .because("std:: nodes are plugins like any third party's, found by ServiceLoader");
+            .should().onlyDependOnClassesThat().resideInAnyPackage("io.xerv.std..", PLUGIN_API, JDK, "javax.net.ssl..")
+            .because("std:: nodes are plugins like any third party's, found by ServiceLoader (std::http uses the JDK's TLS)");
 
     @ArchTest
     static final ArchRule arenaSeesOnlyThePluginApiAndItsCodecs = classes()

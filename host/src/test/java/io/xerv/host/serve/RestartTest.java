@@ -72,7 +72,7 @@ class RestartTest {
                 """.formatted(slow.actualPort()));
 
         String traceId;
-        ServeHarness first = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(flows)).withShutdownTimeoutMs(0));
+        ServeHarness first = ServeHarness.start(vertx, data, c -> c.withNetwork(NetworkEgressTest.LOOPBACK).withFlows(List.of(flows)).withShutdownTimeoutMs(0));
         try {
             HttpResponse<Buffer> r = first.postJson("/call", "{\"order\":1}");
             assertThat(r.statusCode()).isEqualTo(202);
@@ -84,7 +84,7 @@ class RestartTest {
             first.close();
         }
 
-        ServeHarness second = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(flows)));
+        ServeHarness second = ServeHarness.start(vertx, data, c -> c.withNetwork(NetworkEgressTest.LOOPBACK).withFlows(List.of(flows)));
         try {
             assertThat(second.host.recoveredTraces()).isEqualTo(1);
             while (calls.get() < 2) {

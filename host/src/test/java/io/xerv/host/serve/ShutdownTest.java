@@ -53,7 +53,7 @@ class ShutdownTest {
                 edges:
                   - {from: hook, to: ask}
                 """.formatted(slow.actualPort()));
-        ServeHarness h = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(flows)).withShutdownTimeoutMs(60_000));
+        ServeHarness h = ServeHarness.start(vertx, data, c -> c.withNetwork(NetworkEgressTest.LOOPBACK).withFlows(List.of(flows)).withShutdownTimeoutMs(60_000));
         String id = h.postJson("/call", "{}").bodyAsJsonObject().getString("traceId");
         while (held.isEmpty()) {
             Thread.sleep(10);
@@ -71,7 +71,7 @@ class ShutdownTest {
         h.client.close();
         slow.close();
 
-        ServeHarness again = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(flows)));
+        ServeHarness again = ServeHarness.start(vertx, data, c -> c.withNetwork(NetworkEgressTest.LOOPBACK).withFlows(List.of(flows)));
         try {
             assertThat(again.host.recoveredTraces()).as("nothing was left unfinished").isZero();
             assertThat(again.host.engine().recordedTrace(UUID.fromString(id)).orElseThrow().ended()).isTrue();

@@ -28,7 +28,7 @@ class TimeoutTest {
     @Test
     void traceOverItsExecutionTimeoutFails(Vertx vertx) throws Exception {
         HttpServer never = vertx.createHttpServer().requestHandler(req -> { }).listen(0, "127.0.0.1").await();
-        try (ServeHarness h = ServeHarness.start(vertx, data)) {
+        try (ServeHarness h = ServeHarness.start(vertx, data, c -> c.withNetwork(NetworkEgressTest.LOOPBACK))) {
             HttpResponse<Buffer> d = h.sendYaml(HttpMethod.POST, "/api/v1/pipelines", """
                     name: stuck
                     triggers:
