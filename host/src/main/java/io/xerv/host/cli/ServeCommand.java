@@ -148,6 +148,7 @@ final class ServeCommand implements Callable<Integer> {
         String url = host.url();
         out.printf("xerv serve: listening on %s (data in %s, durability %s, %d event loops)%n", url, c.dataDir(),
                 c.durability(), c.eventLoops());
+        out.printf("  API token (every scope) in %s%n", io.xerv.host.serve.LocalToken.file(c.dataDir()));
         for (String e : host.deployErrors()) {
             err.println("  not deployed: " + e);
         }

@@ -17,10 +17,10 @@ import java.util.Objects;
  * requests (HTTP/2 with a {@code application/grpc} content type) to the gRPC server and every other
  * request to the handler it wraps.
  *
- * <p>Authentication follows the REST API: with API keys configured, each call presents one in the
- * {@code authorization: Bearer KEY} (or {@code x-api-key}) metadata and needs the scope of its method
- * ({@code UNAUTHENTICATED} without a valid key, {@code PERMISSION_DENIED} without the scope); with no
- * keys, only loopback clients are answered. Refusals map to gRPC status codes (see {@link GrpcFailures}).
+ * <p>Authentication follows the REST API: each call presents an API key or the host's local
+ * token ({@code <data-dir>/api-token}) in the {@code authorization: Bearer KEY} (or {@code x-api-key})
+ * metadata and needs the scope of its method ({@code UNAUTHENTICATED} without a valid key,
+ * {@code PERMISSION_DENIED} without the scope). No caller is trusted for its address. Refusals map to gRPC status codes (see {@link GrpcFailures}).
  *
  * <p>Thread-safe; one instance serves every event loop.
  */

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
@@ -227,19 +226,12 @@ final class XervCalls {
         res.status(f.status()).statusMessage(f.message()).end();
     }
 
-    /** Checks the call's API key as the REST API does; ends the call itself and returns false when refused. */
+    /**
+     * Checks the call's credential (an API key or the host's local token) as the REST API does; ends
+     * the call itself and returns false when refused. The caller's address plays no part.
+     */
     private boolean authorized(GrpcServerRequest<?, ?> call, String scope) {
         GrpcServerResponse<?, ?> res = call.response();
-        if (!keys.enabled()) {
-            SocketAddress remote = call.connection().remoteAddress();
-            if (isLoopback(remote)) {
-                return true;
-            }
-            res.status(GrpcStatus.PERMISSION_DENIED).statusMessage("no API keys are configured, so the API answers local "
-                    + "clients only; configure api.keys (docs/config.md) to use it from "
-                    + (remote == null ? "elsewhere" : remote.hostAddress())).end();
-            return false;
-        }
         String presented = call.headers().get("x-api-key");
         if (presented == null) {
             String auth = call.headers().get("authorization");
@@ -262,13 +254,5 @@ final class XervCalls {
             return false;
         }
         return true;
-    }
-
-    private static boolean isLoopback(SocketAddress a) {
-        if (a == null) {
-            return false;
-        }
-        String h = a.hostAddress();
-        return h != null && (h.startsWith("127.") || h.equals("0:0:0:0:0:0:0:1") || h.equals("::1"));
     }
 }

@@ -50,10 +50,14 @@ public final class HttpApi {
     private final String openApi;
     private final long startedAt = System.currentTimeMillis();
 
-    public HttpApi(PipelineController controller, ServeConfig config) {
+    /**
+     * @param keys the credentials the API accepts: the configured keys and the host's local token
+     *     ({@link ApiKeys#withLocalToken})
+     */
+    public HttpApi(PipelineController controller, ServeConfig config, ApiKeys keys) {
         this.controller = controller;
         this.config = config;
-        this.keys = config.apiKeys();
+        this.keys = java.util.Objects.requireNonNull(keys, "keys");
         this.openApi = resource("/openapi.yaml");
     }
 
@@ -241,7 +245,9 @@ public final class HttpApi {
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         r.get("/health").handler(this::health);
-        r.get("/metrics").handler(this::metrics);
+        // The scrape names every pipeline and its counts: a reader's data, behind pipeline:read.
+        r.get("/metrics").handler(guarded("pipeline:read", this::metrics));
+        // The same document for every host, shipped with the product: no host data, so open.
         r.get(API + "/openapi.yaml").handler(ctx -> ctx.response().putHeader(CONTENT_TYPE, "application/yaml").end(openApi));
 
         api(r, HttpMethod.GET, "/nodes", "pipeline:read", this::nodes);
@@ -251,7 +257,8 @@ public final class HttpApi {
             json(ctx, 200, new JsonObject().put("pipelines", a));
         });
         apiBlocking(r, HttpMethod.POST, "/pipelines", "pipeline:write", ctx -> deploy(ctx, null));
-        apiBlocking(r, HttpMethod.POST, "/pipelines/validate", "pipeline:read", this::validate);
+        // Validating loads and links the flow as a deploy does (module files, WASM compiles, JS contexts).
+        apiBlocking(r, HttpMethod.POST, "/pipelines/validate", "pipeline:write", this::validate);
         api(r, HttpMethod.GET, "/pipelines/:name", "pipeline:read", ctx ->
                 json(ctx, 200, pipelineJson(controller.get(name(ctx)).orElseThrow(() -> unknown(ctx)))));
         apiBlocking(r, HttpMethod.PUT, "/pipelines/:name", "pipeline:write", ctx -> deploy(ctx, name(ctx)));
@@ -343,17 +350,13 @@ public final class HttpApi {
         };
     }
 
-    /** Checks the request's API key; answers 401/403 itself and returns non-null when refused. */
+    /**
+     * Checks the request's credential (an API key or the host's local token); answers 401/403 itself
+     * and returns non-null when refused. The source address plays no part: a node of a flow calling
+     * back into the host from 127.0.0.1 is as anonymous as any other caller.
+     */
     private String authorize(RoutingContext ctx, String scope) {
         HttpServerRequest req = ctx.request();
-        if (!keys.enabled()) {
-            if (isLoopback(req)) {
-                return null;
-            }
-            error(req.response(), 403, "forbidden", "no API keys are configured, so the API answers local clients only; "
-                    + "configure api.keys (docs/config.md) to use it from " + req.remoteAddress().hostAddress());
-            return "remote";
-        }
         String presented = req.getHeader("X-API-Key");
         if (presented == null) {
             String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
@@ -361,9 +364,10 @@ public final class HttpApi {
                 presented = auth.substring(7).strip();
             }
         }
-        if (presented == null) {
+        if (presented == null || presented.isEmpty()) {
             req.response().putHeader("WWW-Authenticate", "Bearer");
-            error(req.response(), 401, "unauthorized", "an API key is required (Authorization: Bearer KEY or X-API-Key: KEY)");
+            error(req.response(), 401, "unauthorized", "an API key is required (Authorization: Bearer KEY or X-API-Key: KEY); "
+                    + "on the host's machine, the data directory's api-token file holds one");
             return "missing";
         }
         ApiKeys.Key k = keys.find(presented);
@@ -377,14 +381,6 @@ public final class HttpApi {
             return "scope";
         }
         return null;
-    }
-
-    private static boolean isLoopback(HttpServerRequest req) {
-        if (req.remoteAddress() == null) {
-            return false;
-        }
-        String h = req.remoteAddress().hostAddress();
-        return h != null && (h.startsWith("127.") || h.equals("0:0:0:0:0:0:0:1") || h.equals("::1"));
     }
 
     // ---------------------------------------------------------------- handlers

@@ -82,8 +82,9 @@ public final class XervHost implements AutoCloseable {
             List<String> errors = new ArrayList<>();
             deployAll(controller, flowFiles(config.flows(), errors), errors);
             int recovered = controller.recover();
-            HttpApi api = new HttpApi(controller, config);
-            GrpcApi grpc = new GrpcApi(controller, config.apiKeys());
+            ApiKeys keys = config.apiKeys().withLocalToken(LocalToken.ensure(config.dataDir()));
+            HttpApi api = new HttpApi(controller, config, keys);
+            GrpcApi grpc = new GrpcApi(controller, keys);
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                     .setCompressionSupported(false).setTcpNoDelay(true);
             if (config.tlsCert() != null) {
