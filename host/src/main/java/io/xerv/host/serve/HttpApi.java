@@ -144,9 +144,12 @@ public final class HttpApi {
 
     private void fireWebhook(HttpServerRequest req, Webhook w, Buffer body) {
         HttpServerResponse res = req.response();
-        String why = w.auth.check(req.headers(), body);
-        if (why != null) {
-            error(res, 401, "unauthorized", why);
+        WebhookAuth.Denial denied = w.auth.check(req.headers(), body);
+        if (denied != null) {
+            if (denied.status() == 401) {
+                res.putHeader("WWW-Authenticate", w.auth.type().equals("bearer") ? "Bearer" : "HMAC-SHA256");
+            }
+            error(res, denied.status(), denied.error(), denied.detail());
             return;
         }
         byte[] json;
