@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.server.GrpcServer;
 import io.xerv.host.serve.ApiKeys;
+import io.xerv.host.serve.ConnectionLimits;
 import io.xerv.host.serve.PipelineController;
 
 import java.util.Objects;
@@ -28,10 +29,21 @@ public final class GrpcApi {
 
     private final PipelineController controller;
     private final ApiKeys keys;
+    private final ConnectionLimits limits;
 
+    /** With the default {@link ConnectionLimits}. */
     public GrpcApi(PipelineController controller, ApiKeys keys) {
+        this(controller, keys, ConnectionLimits.DEFAULT);
+    }
+
+    /**
+     * @param keys the credentials it accepts (configured keys and the host's local token)
+     * @param limits the event-stream queue and idle timeout that watches follow
+     */
+    public GrpcApi(PipelineController controller, ApiKeys keys, ConnectionLimits limits) {
         this.controller = Objects.requireNonNull(controller, "controller");
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -40,7 +52,7 @@ public final class GrpcApi {
      */
     public GrpcServer server(Vertx vertx) {
         GrpcServer server = GrpcServer.server(vertx);
-        new XervCalls(controller, keys, vertx).bind(server);
+        new XervCalls(controller, keys, vertx, limits).bind(server);
         return server;
     }
 

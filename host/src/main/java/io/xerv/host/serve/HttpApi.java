@@ -584,19 +584,59 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * The trace's events as Server-Sent Events. Events are written on the request's context; a client
+     * that stops reading is cut off once {@code connections.event_stream_queue_bytes} are waiting for
+     * it, and a comment line every half idle timeout keeps a quiet stream from being closed as idle.
+     */
     private void events(RoutingContext ctx) {
         UUID id = traceId(ctx);
         HttpServerResponse res = ctx.response();
+        io.vertx.core.Context rc = ctx.vertx().getOrCreateContext();
+        ConnectionLimits limits = config.connections();
+        StreamBudget budget = new StreamBudget(limits.eventStreamQueueBytes());
         PipelineController.Watch[] watch = new PipelineController.Watch[1];
+        long[] heartbeat = {-1};
+        boolean[] over = {false};
+        Runnable stop = () -> {
+            over[0] = true;
+            if (heartbeat[0] >= 0) {
+                rc.owner().cancelTimer(heartbeat[0]);
+            }
+            if (watch[0] != null) {
+                watch[0].close();
+            }
+        };
+        Handler<String> send = text -> {
+            if (over[0] || res.ended() || res.closed()) {
+                return;
+            }
+            if (!budget.admits(text.length())) {
+                LOG.info("cut the event stream of trace {} to {}: {} bytes of events wait for the client "
+                        + "(connections.event_stream_queue_bytes: {})", id, ctx.request().remoteAddress(), budget.pending(),
+                        limits.eventStreamQueueBytes());
+                stop.run();
+                res.reset();
+                return;
+            }
+            budget.wrote(res.write(text), text.length());
+        };
         res.setChunked(true).putHeader(CONTENT_TYPE, "text/event-stream").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
         try {
             watch[0] = controller.watch(id, e -> {
-                if (res.ended() || res.closed()) {
-                    return;
-                }
-                res.write("event: " + e.kind() + "\ndata: " + e.json() + "\n\n");
-                if (e.isEnd()) {
-                    res.end();
+                String text = "event: " + e.kind() + "\ndata: " + e.json() + "\n\n";
+                boolean end = e.isEnd();
+                Runnable deliver = () -> {
+                    send.handle(text);
+                    if (end && !over[0] && !res.ended() && !res.closed()) {
+                        stop.run();
+                        res.end();
+                    }
+                };
+                if (io.vertx.core.Vertx.currentContext() == rc) {
+                    deliver.run();
+                } else {
+                    rc.runOnContext(v -> deliver.run());
                 }
             });
         } catch (Refusal r) {
@@ -605,10 +645,14 @@ public final class HttpApi {
             fail(res, r);
             return;
         }
-        res.closeHandler(v -> watch[0].close());
-        if (res.closed()) {
-            // Gone before the handler was set: the trace must not keep a watcher for a stream no one reads.
-            watch[0].close();
+        res.closeHandler(v -> stop.run());
+        if (res.closed() || over[0]) {
+            // Gone (or ended) before the handlers were set: the trace must not keep a watcher for a stream no one reads.
+            stop.run();
+            return;
+        }
+        if (limits.idleTimeoutMs() > 0 && !over[0]) {
+            heartbeat[0] = rc.owner().setPeriodic(Math.max(1, limits.idleTimeoutMs() / 2), t -> send.handle(":\n\n"));
         }
     }
 
