@@ -496,6 +496,65 @@ class GrpcApiTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aWatcherThatNeverReadsIsCutOffAndForgotten() throws Exception {
+        HttpServer limited = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(new GrpcApi(controller, ApiKeys.NONE.withLocalToken(TOKEN),
+                        io.xerv.host.serve.ConnectionLimits.DEFAULT.withEventStreamQueueBytes(4096)).server(vertx))
+                .listen().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        GrpcClient own = GrpcClient.client(vertx);
+        try {
+            StringBuilder y = new StringBuilder("""
+                    name: burst
+                    triggers:
+                      - {id: manual, type: manual}
+                    nodes:
+                      ask: {type: std::wait, config: {hook_id: "burst-${trace.id}", timeout_ms: 0}}
+                    """);
+            for (int i = 1; i <= 20; i++) {
+                y.append("  n").append(i).append(": {type: std::log, config: {message: n").append(i).append("}}\n");
+            }
+            y.append("  hold: {type: std::wait, config: {hook_id: \"again-${trace.id}\", timeout_ms: 0}}\n");
+            y.append("edges:\n  - {from: manual, to: ask}\n  - {from: ask.out, to: n1}\n");
+            for (int i = 2; i <= 20; i++) {
+                y.append("  - {from: n").append(i - 1).append(", to: n").append(i).append("}\n");
+            }
+            y.append("  - {from: n20, to: hold}\n");
+            controller.deploy("burst.yaml", y.toString());
+            String payload = new JsonObject().put("blob", "x".repeat(200_000)).encode();
+            String id = call(XervGrpcClient.SubmitTrace, SubmitTraceRequest.newBuilder().setPipeline("burst")
+                    .setPayloadJson(payload).build()).single().getTraceId();
+            while (call(XervGrpcClient.GetTrace, GetTraceRequest.newBuilder().setTraceId(id).build()).single().getStatus()
+                    != TraceStatus.TRACE_STATUS_SUSPENDED) {
+                Thread.sleep(10);
+            }
+            LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
+            own.request(SocketAddress.inetSocketAddress(limited.actualPort(), "127.0.0.1"), XervGrpcClient.WatchTrace)
+                    .map(GrpcApiTest::authed)
+                    .compose(req -> send(req, WatchTraceRequest.newBuilder().setTraceId(id).build(), resp -> {
+                        resp.pause();
+                        resp.handler(events::add);
+                    }));
+            while (observers(id) != 1) {
+                Thread.sleep(10);
+            }
+            controller.resume("burst-" + id, "approve", null).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            // The chain pushes 20 events of 200 kB at a client that reads none, then the trace waits again.
+            // The host cut the watch: the trace, still live, has no observer left. (The test's timeout bounds the wait.)
+            while (observers(id) != 0) {
+                Thread.sleep(10);
+            }
+            assertThat(new JsonObject(controller.trace(java.util.UUID.fromString(id)).toCompletionStage().toCompletableFuture()
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS).orElseThrow().json()).getString("status"))
+                    .as("the watch ended before the trace did").isIn("running", "suspended");
+            assertThat(events.stream().anyMatch(e -> e.getKind() == TraceEvent.Kind.KIND_END)).isFalse();
+        } finally {
+            own.close().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            limited.close();
+        }
+    }
+
+    @Test
     void otherRequestsOnTheSamePortReachTheWrappedHandler() throws Exception {
         io.vertx.core.http.HttpClient http = vertx.createHttpClient();
         try {
