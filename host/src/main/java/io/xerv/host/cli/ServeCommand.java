@@ -157,6 +157,7 @@ final class ServeCommand implements Callable<Integer> {
         String url = host.url();
         out.printf("xerv serve: listening on %s (data in %s, durability %s, %d event loops)%n", url, c.dataDir(),
                 c.durability(), c.eventLoops());
+        out.printf("  API token (every scope) in %s%n", io.xerv.host.serve.LocalToken.file(c.dataDir()));
         for (String e : host.deployErrors()) {
             err.println("  not deployed: " + e);
         }
@@ -176,15 +177,12 @@ final class ServeCommand implements Callable<Integer> {
             out.printf("  curl -X %s %s%s%s%s   # %s%n", w.method(), url, w.path(),
                     w.method().equals("GET") ? "" : body, "", w);
         }
-        out.printf("  curl %s/api/v1/pipelines%n", url);
-        out.printf("  curl %s/api/v1/traces?limit=5%n", url);
+        String auth = "-H \"Authorization: Bearer $(cat " + io.xerv.host.serve.LocalToken.file(c.dataDir()) + ")\" ";
+        out.printf("  curl %s%s/api/v1/pipelines%n", auth, url);
+        out.printf("  curl %s'%s/api/v1/traces?limit=5'%n", auth, url);
         out.printf("  curl %s/health%n", url);
-        out.printf("  curl %s/metrics%n", url);
+        out.printf("  curl %s%s/metrics%n", auth, url);
         out.printf("  API description: %s/api/v1/openapi.yaml%n", url);
-        if (!c.apiKeys().enabled()) {
-            err.println("warning: no API keys are configured (api.keys): the REST API answers local clients only, "
-                    + "without authentication. Configure keys before exposing this host (docs/config.md).");
-        }
         out.flush();
         err.flush();
     }

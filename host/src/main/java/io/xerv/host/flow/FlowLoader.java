@@ -469,7 +469,9 @@ public final class FlowLoader {
             }
             return;
         }
-        checkKeys(a, List.of("type", "secret", "secret_env", "token", "header"), prefix + "params.auth: ");
+        checkKeys(a, List.of("type", "secret", "secret_env", "token", "header", "timestamp_header", "tolerance_seconds",
+                "replay_cache_entries"),
+                prefix + "params.auth: ");
         YNode t = a.get("type");
         if (t == null) {
             error(a.mark(), prefix + "params.auth needs 'type': hmac or bearer");
@@ -492,9 +494,11 @@ public final class FlowLoader {
             }
             default -> error(t.mark(), prefix + "params.auth.type must be 'hmac' or 'bearer', got '" + type + "'");
         }
-        for (String k : List.of("secret", "secret_env", "token", "header")) {
+        for (String k : List.of("secret", "secret_env", "token", "header", "timestamp_header")) {
             optionalString(a.get(k), prefix + "params.auth." + k, null);
         }
+        optionalLong(a.get("tolerance_seconds"), prefix + "params.auth.tolerance_seconds", 1, 86_400, 300);
+        optionalLong(a.get("replay_cache_entries"), prefix + "params.auth.replay_cache_entries", 1, 10_000_000, 100_000);
     }
 
     private void cronSchedule(String s, Mark mark, String prefix) {

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.grpc.server.GrpcServer;
 import io.xerv.host.serve.ApiKeys;
+import io.xerv.host.serve.ConnectionLimits;
 import io.xerv.host.serve.PipelineController;
 
 import java.util.Objects;
@@ -17,10 +18,10 @@ import java.util.Objects;
  * requests (HTTP/2 with a {@code application/grpc} content type) to the gRPC server and every other
  * request to the handler it wraps.
  *
- * <p>Authentication follows the REST API: with API keys configured, each call presents one in the
- * {@code authorization: Bearer KEY} (or {@code x-api-key}) metadata and needs the scope of its method
- * ({@code UNAUTHENTICATED} without a valid key, {@code PERMISSION_DENIED} without the scope); with no
- * keys, only loopback clients are answered. Refusals map to gRPC status codes (see {@link GrpcFailures}).
+ * <p>Authentication follows the REST API: each call presents an API key or the host's local
+ * token ({@code <data-dir>/api-token}) in the {@code authorization: Bearer KEY} (or {@code x-api-key})
+ * metadata and needs the scope of its method ({@code UNAUTHENTICATED} without a valid key,
+ * {@code PERMISSION_DENIED} without the scope). No caller is trusted for its address. Refusals map to gRPC status codes (see {@link GrpcFailures}).
  *
  * <p>Thread-safe; one instance serves every event loop.
  */
@@ -28,10 +29,21 @@ public final class GrpcApi {
 
     private final PipelineController controller;
     private final ApiKeys keys;
+    private final ConnectionLimits limits;
 
+    /** With the default {@link ConnectionLimits}. */
     public GrpcApi(PipelineController controller, ApiKeys keys) {
+        this(controller, keys, ConnectionLimits.DEFAULT);
+    }
+
+    /**
+     * @param keys the credentials it accepts (configured keys and the host's local token)
+     * @param limits the event-stream queue and idle timeout that watches follow
+     */
+    public GrpcApi(PipelineController controller, ApiKeys keys, ConnectionLimits limits) {
         this.controller = Objects.requireNonNull(controller, "controller");
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -40,7 +52,7 @@ public final class GrpcApi {
      */
     public GrpcServer server(Vertx vertx) {
         GrpcServer server = GrpcServer.server(vertx);
-        new XervCalls(controller, keys, vertx).bind(server);
+        new XervCalls(controller, keys, vertx, limits).bind(server);
         return server;
     }
 

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
@@ -23,6 +22,8 @@ import io.xerv.host.grpc.v1.TraceEvent;
 import io.xerv.host.grpc.v1.WatchTraceRequest;
 import io.xerv.host.grpc.v1.XervGrpcService;
 import io.xerv.host.serve.ApiKeys;
+import io.xerv.host.serve.ConnectionLimits;
+import io.xerv.host.serve.StreamBudget;
 import io.xerv.host.serve.PipelineController;
 import io.xerv.host.serve.PipelineInfo;
 import io.xerv.host.serve.Refusal;
@@ -39,16 +40,20 @@ import java.util.function.Function;
  */
 final class XervCalls {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(XervCalls.class);
+
     private static final byte[] EMPTY_PAYLOAD = "{}".getBytes(StandardCharsets.UTF_8);
 
     private final PipelineController controller;
     private final ApiKeys keys;
     private final Vertx vertx;
+    private final ConnectionLimits limits;
 
-    XervCalls(PipelineController controller, ApiKeys keys, Vertx vertx) {
+    XervCalls(PipelineController controller, ApiKeys keys, Vertx vertx, ConnectionLimits limits) {
         this.controller = controller;
         this.keys = keys;
         this.vertx = vertx;
+        this.limits = limits;
     }
 
     void bind(GrpcServer server) {
@@ -105,39 +110,69 @@ final class XervCalls {
                 .orElseThrow(() -> new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no trace " + id)));
     }
 
+    /**
+     * Streams a trace's events. A client that stops reading is cut off (the stream is cancelled) once
+     * {@code connections.event_stream_queue_bytes} of events wait for it; while the watch is open, an
+     * HTTP/2 PING every half idle timeout keeps a quiet connection from being closed as idle.
+     */
     private void watch(WatchTraceRequest req, GrpcServerRequest<WatchTraceRequest, TraceEvent> call, Context ctx) {
         GrpcServerResponse<WatchTraceRequest, TraceEvent> res = call.response();
+        StreamBudget budget = new StreamBudget(limits.eventStreamQueueBytes());
         // Set on the call's context once the stream ended or the client went away; nothing is written after.
         boolean[] over = {false};
-        PipelineController.Watch watch;
+        long[] heartbeat = {-1};
+        PipelineController.Watch[] watch = new PipelineController.Watch[1];
+        Runnable stop = () -> {
+            over[0] = true;
+            if (heartbeat[0] >= 0) {
+                vertx.cancelTimer(heartbeat[0]);
+            }
+            if (watch[0] != null) {
+                watch[0].close();
+            }
+        };
         try {
             UUID id = traceId(req.getTraceId());
             // Events come on the trace's event loop; the stream is written on the call's.
-            watch = controller.watch(id, event -> ctx.runOnContext(v -> {
+            watch[0] = controller.watch(id, event -> ctx.runOnContext(v -> {
                 if (over[0]) {
                     return;
                 }
                 TraceEvent e = event(event);
                 if (event.isEnd()) {
-                    over[0] = true;
+                    stop.run();
                     res.end(e);
-                } else {
-                    res.write(e);
+                    return;
                 }
+                int size = e.getSerializedSize();
+                if (!budget.admits(size)) {
+                    LOG.info("cut the watch of trace {} to {}: {} bytes of events wait for the client "
+                            + "(connections.event_stream_queue_bytes: {})", id, call.connection().remoteAddress(),
+                            budget.pending(), limits.eventStreamQueueBytes());
+                    stop.run();
+                    res.cancel();
+                    return;
+                }
+                budget.wrote(res.write(e), size);
             }));
         } catch (RuntimeException e) {
             fail(res, e);
             return;
         }
-        Runnable stop = () -> {
-            over[0] = true;
-            watch.close();
-        };
         // A client that cancels or goes away ends the watch.
         call.exceptionHandler(t -> stop.run());
         call.errorHandler(err -> stop.run());
         res.exceptionHandler(t -> stop.run());
+        if (limits.idleTimeoutMs() > 0) {
+            heartbeat[0] = vertx.setPeriodic(Math.max(1, limits.idleTimeoutMs() / 2), t -> {
+                if (!over[0]) {
+                    call.connection().ping(PING);
+                }
+            });
+        }
     }
+
+    private static final io.vertx.core.buffer.Buffer PING = io.vertx.core.buffer.Buffer.buffer(new byte[8]);
 
     private static TraceEvent event(io.xerv.host.serve.TraceEvent e) {
         TraceEvent.Builder b = TraceEvent.newBuilder().setTraceId(e.traceId().toString());
@@ -227,19 +262,12 @@ final class XervCalls {
         res.status(f.status()).statusMessage(f.message()).end();
     }
 
-    /** Checks the call's API key as the REST API does; ends the call itself and returns false when refused. */
+    /**
+     * Checks the call's credential (an API key or the host's local token) as the REST API does; ends
+     * the call itself and returns false when refused. The caller's address plays no part.
+     */
     private boolean authorized(GrpcServerRequest<?, ?> call, String scope) {
         GrpcServerResponse<?, ?> res = call.response();
-        if (!keys.enabled()) {
-            SocketAddress remote = call.connection().remoteAddress();
-            if (isLoopback(remote)) {
-                return true;
-            }
-            res.status(GrpcStatus.PERMISSION_DENIED).statusMessage("no API keys are configured, so the API answers local "
-                    + "clients only; configure api.keys (docs/config.md) to use it from "
-                    + (remote == null ? "elsewhere" : remote.hostAddress())).end();
-            return false;
-        }
         String presented = call.headers().get("x-api-key");
         if (presented == null) {
             String auth = call.headers().get("authorization");
@@ -262,13 +290,5 @@ final class XervCalls {
             return false;
         }
         return true;
-    }
-
-    private static boolean isLoopback(SocketAddress a) {
-        if (a == null) {
-            return false;
-        }
-        String h = a.hostAddress();
-        return h != null && (h.startsWith("127.") || h.equals("0:0:0:0:0:0:0:1") || h.equals("::1"));
     }
 }

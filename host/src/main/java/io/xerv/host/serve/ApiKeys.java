@@ -21,7 +21,7 @@ public final class ApiKeys {
     public static final List<String> SCOPES =
             List.of("pipeline:read", "pipeline:write", "trace:read", "trace:write", "trace:resume", "admin");
 
-    /** No keys: the API answers local clients only. */
+    /** No configured keys (the host still accepts its local token, see {@link #withLocalToken}). */
     public static final ApiKeys NONE = new ApiKeys(List.of());
 
     /**
@@ -56,6 +56,20 @@ public final class ApiKeys {
 
     public ApiKeys(List<Key> keys) {
         this.keys = List.copyOf(keys);
+    }
+
+    /** The name of the host's local admin token in errors and logs. */
+    public static final String LOCAL = "local";
+
+    /**
+     * These keys plus the host's local admin token ({@link LocalToken}), which holds every scope.
+     * The API accepts only presented credentials: no source address is trusted.
+     */
+    public ApiKeys withLocalToken(String token) {
+        Objects.requireNonNull(token, "token");
+        List<Key> all = new java.util.ArrayList<>(keys);
+        all.add(new Key(LOCAL, sha256(token), Set.of("admin")));
+        return new ApiKeys(all);
     }
 
     /** Whether any key is configured. */

@@ -50,10 +50,14 @@ public final class HttpApi {
     private final String openApi;
     private final long startedAt = System.currentTimeMillis();
 
-    public HttpApi(PipelineController controller, ServeConfig config) {
+    /**
+     * @param keys the credentials the API accepts: the configured keys and the host's local token
+     *     ({@link ApiKeys#withLocalToken})
+     */
+    public HttpApi(PipelineController controller, ServeConfig config, ApiKeys keys) {
         this.controller = controller;
         this.config = config;
-        this.keys = config.apiKeys();
+        this.keys = java.util.Objects.requireNonNull(keys, "keys");
         this.openApi = resource("/openapi.yaml");
     }
 
@@ -140,9 +144,12 @@ public final class HttpApi {
 
     private void fireWebhook(HttpServerRequest req, Webhook w, Buffer body) {
         HttpServerResponse res = req.response();
-        String why = w.auth.check(req.headers(), body);
-        if (why != null) {
-            error(res, 401, "unauthorized", why);
+        WebhookAuth.Denial denied = w.auth.check(req.headers(), body);
+        if (denied != null) {
+            if (denied.status() == 401) {
+                res.putHeader("WWW-Authenticate", w.auth.type().equals("bearer") ? "Bearer" : "HMAC-SHA256");
+            }
+            error(res, denied.status(), denied.error(), denied.detail());
             return;
         }
         byte[] json;
@@ -241,7 +248,9 @@ public final class HttpApi {
         Router r = Router.router(vertx);
         r.route().handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         r.get("/health").handler(this::health);
-        r.get("/metrics").handler(this::metrics);
+        // The scrape names every pipeline and its counts: a reader's data, behind pipeline:read.
+        r.get("/metrics").handler(guarded("pipeline:read", this::metrics));
+        // The same document for every host, shipped with the product: no host data, so open.
         r.get(API + "/openapi.yaml").handler(ctx -> ctx.response().putHeader(CONTENT_TYPE, "application/yaml").end(openApi));
 
         api(r, HttpMethod.GET, "/nodes", "pipeline:read", this::nodes);
@@ -251,7 +260,8 @@ public final class HttpApi {
             json(ctx, 200, new JsonObject().put("pipelines", a));
         });
         apiBlocking(r, HttpMethod.POST, "/pipelines", "pipeline:write", ctx -> deploy(ctx, null));
-        apiBlocking(r, HttpMethod.POST, "/pipelines/validate", "pipeline:read", this::validate);
+        // Validating loads and links the flow as a deploy does (module files, WASM compiles, JS contexts).
+        apiBlocking(r, HttpMethod.POST, "/pipelines/validate", "pipeline:write", this::validate);
         api(r, HttpMethod.GET, "/pipelines/:name", "pipeline:read", ctx ->
                 json(ctx, 200, pipelineJson(controller.get(name(ctx)).orElseThrow(() -> unknown(ctx)))));
         apiBlocking(r, HttpMethod.PUT, "/pipelines/:name", "pipeline:write", ctx -> deploy(ctx, name(ctx)));
@@ -344,17 +354,13 @@ public final class HttpApi {
         };
     }
 
-    /** Checks the request's API key; answers 401/403 itself and returns non-null when refused. */
+    /**
+     * Checks the request's credential (an API key or the host's local token); answers 401/403 itself
+     * and returns non-null when refused. The source address plays no part: a node of a flow calling
+     * back into the host from 127.0.0.1 is as anonymous as any other caller.
+     */
     private String authorize(RoutingContext ctx, String scope) {
         HttpServerRequest req = ctx.request();
-        if (!keys.enabled()) {
-            if (isLoopback(req)) {
-                return null;
-            }
-            error(req.response(), 403, "forbidden", "no API keys are configured, so the API answers local clients only; "
-                    + "configure api.keys (docs/config.md) to use it from " + req.remoteAddress().hostAddress());
-            return "remote";
-        }
         String presented = req.getHeader("X-API-Key");
         if (presented == null) {
             String auth = req.getHeader(HttpHeaders.AUTHORIZATION);
@@ -362,9 +368,10 @@ public final class HttpApi {
                 presented = auth.substring(7).strip();
             }
         }
-        if (presented == null) {
+        if (presented == null || presented.isEmpty()) {
             req.response().putHeader("WWW-Authenticate", "Bearer");
-            error(req.response(), 401, "unauthorized", "an API key is required (Authorization: Bearer KEY or X-API-Key: KEY)");
+            error(req.response(), 401, "unauthorized", "an API key is required (Authorization: Bearer KEY or X-API-Key: KEY); "
+                    + "on the host's machine, the data directory's api-token file holds one");
             return "missing";
         }
         ApiKeys.Key k = keys.find(presented);
@@ -378,14 +385,6 @@ public final class HttpApi {
             return "scope";
         }
         return null;
-    }
-
-    private static boolean isLoopback(HttpServerRequest req) {
-        if (req.remoteAddress() == null) {
-            return false;
-        }
-        String h = req.remoteAddress().hostAddress();
-        return h != null && (h.startsWith("127.") || h.equals("0:0:0:0:0:0:0:1") || h.equals("::1"));
     }
 
     // ---------------------------------------------------------------- handlers
@@ -592,19 +591,59 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * The trace's events as Server-Sent Events. Events are written on the request's context; a client
+     * that stops reading is cut off once {@code connections.event_stream_queue_bytes} are waiting for
+     * it, and a comment line every half idle timeout keeps a quiet stream from being closed as idle.
+     */
     private void events(RoutingContext ctx) {
         UUID id = traceId(ctx);
         HttpServerResponse res = ctx.response();
+        io.vertx.core.Context rc = ctx.vertx().getOrCreateContext();
+        ConnectionLimits limits = config.connections();
+        StreamBudget budget = new StreamBudget(limits.eventStreamQueueBytes());
         PipelineController.Watch[] watch = new PipelineController.Watch[1];
+        long[] heartbeat = {-1};
+        boolean[] over = {false};
+        Runnable stop = () -> {
+            over[0] = true;
+            if (heartbeat[0] >= 0) {
+                rc.owner().cancelTimer(heartbeat[0]);
+            }
+            if (watch[0] != null) {
+                watch[0].close();
+            }
+        };
+        Handler<String> send = text -> {
+            if (over[0] || res.ended() || res.closed()) {
+                return;
+            }
+            if (!budget.admits(text.length())) {
+                LOG.info("cut the event stream of trace {} to {}: {} bytes of events wait for the client "
+                        + "(connections.event_stream_queue_bytes: {})", id, ctx.request().remoteAddress(), budget.pending(),
+                        limits.eventStreamQueueBytes());
+                stop.run();
+                res.reset();
+                return;
+            }
+            budget.wrote(res.write(text), text.length());
+        };
         res.setChunked(true).putHeader(CONTENT_TYPE, "text/event-stream").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
         try {
             watch[0] = controller.watch(id, e -> {
-                if (res.ended() || res.closed()) {
-                    return;
-                }
-                res.write("event: " + e.kind() + "\ndata: " + e.json() + "\n\n");
-                if (e.isEnd()) {
-                    res.end();
+                String text = "event: " + e.kind() + "\ndata: " + e.json() + "\n\n";
+                boolean end = e.isEnd();
+                Runnable deliver = () -> {
+                    send.handle(text);
+                    if (end && !over[0] && !res.ended() && !res.closed()) {
+                        stop.run();
+                        res.end();
+                    }
+                };
+                if (io.vertx.core.Vertx.currentContext() == rc) {
+                    deliver.run();
+                } else {
+                    rc.runOnContext(v -> deliver.run());
                 }
             });
         } catch (Refusal r) {
@@ -613,10 +652,14 @@ public final class HttpApi {
             fail(res, r);
             return;
         }
-        res.closeHandler(v -> watch[0].close());
-        if (res.closed()) {
-            // Gone before the handler was set: the trace must not keep a watcher for a stream no one reads.
-            watch[0].close();
+        res.closeHandler(v -> stop.run());
+        if (res.closed() || over[0]) {
+            // Gone (or ended) before the handlers were set: the trace must not keep a watcher for a stream no one reads.
+            stop.run();
+            return;
+        }
+        if (limits.idleTimeoutMs() > 0 && !over[0]) {
+            heartbeat[0] = rc.owner().setPeriodic(Math.max(1, limits.idleTimeoutMs() / 2), t -> send.handle(":\n\n"));
         }
     }
 

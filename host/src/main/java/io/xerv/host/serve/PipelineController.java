@@ -427,7 +427,8 @@ public final class PipelineController implements AutoCloseable {
                 throw new Refusal(Refusal.Reason.CONFLICT, "two webhook triggers of '" + flow.name() + "' use "
                         + t.param("method") + " " + t.param("path"));
             }
-            out.put(key, new Webhook(t.param("method"), t.param("path"), flow.name(), t.id(), "async".equals(t.param("mode")), WebhookAuth.of(t, options.secrets())));
+            out.put(key, new Webhook(t.param("method"), t.param("path"), flow.name(), t.id(), "async".equals(t.param("mode")),
+                    WebhookAuth.of(t, options.secrets()).keepingReplaysOf(held == null ? null : held.auth)));
         }
         return out;
     }

@@ -43,7 +43,7 @@ import java.util.function.Function;
  * @param flows flow files and folders to deploy at start-up
  * @param plugins a folder of plugin jars, or null
  * @param keepFinishedTraces finished traces whose reports the API keeps
- * @param apiKeys the API keys (none: the API answers local clients only)
+ * @param apiKeys the API keys (besides them, the host accepts its local token, {@link LocalToken})
  * @param secrets named secrets for webhook {@code secret_env} (looked up before the environment)
  * @param network where nodes may connect ({@code network:})
  * @param policy what flows may deploy: node types, files, secrets, environment ({@code policy:})

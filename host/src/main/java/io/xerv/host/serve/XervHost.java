@@ -92,16 +92,20 @@ public final class XervHost implements AutoCloseable {
             // Then what the API deployed before the last stop (see redeployRecorded for which wins).
             controller.redeployRecorded(errors);
             int recovered = controller.recover();
-            HttpApi api = new HttpApi(controller, config);
-            GrpcApi grpc = new GrpcApi(controller, config.apiKeys());
+            ApiKeys keys = config.apiKeys().withLocalToken(LocalToken.ensure(config.dataDir()));
+            HttpApi api = new HttpApi(controller, config, keys);
+            GrpcApi grpc = new GrpcApi(controller, keys, config.connections());
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
-                    .setCompressionSupported(false).setTcpNoDelay(true);
+                    .setCompressionSupported(false).setTcpNoDelay(true)
+                    .setIdleTimeout((int) config.connections().idleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
             if (config.tlsCert() != null) {
                 options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
                         .setCertPath(config.tlsCert().toString()).setKeyPath(config.tlsKey().toString()));
             }
             int[] bound = {config.port()};
-            String id = engine.vertx().deployVerticle(() -> new ServerVerticle(api, grpc, options, bound),
+            java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+            String id = engine.vertx().deployVerticle(() -> new ServerVerticle(api, grpc, options, bound,
+                            config.connections(), open),
                     new DeploymentOptions().setInstances(config.eventLoops())).await();
             return new XervHost(config, engine, controller, List.copyOf(errors), recovered, id, bound[0]);
         } catch (Exception | Error e) {
@@ -248,19 +252,25 @@ public final class XervHost implements AutoCloseable {
         private final GrpcApi grpc;
         private final HttpServerOptions options;
         private final int[] bound;
+        private final ConnectionLimits limits;
+        private final java.util.concurrent.atomic.AtomicInteger open;
         private HttpServer server;
 
-        ServerVerticle(HttpApi api, GrpcApi grpc, HttpServerOptions options, int[] bound) {
+        ServerVerticle(HttpApi api, GrpcApi grpc, HttpServerOptions options, int[] bound, ConnectionLimits limits,
+                       java.util.concurrent.atomic.AtomicInteger open) {
             this.api = api;
             this.grpc = grpc;
             this.options = options;
             this.bound = bound;
+            this.limits = limits;
+            this.open = open;
         }
 
         @Override
         public Future<?> start() {
             Router router = api.router(vertx);
-            server = vertx.createHttpServer(options).requestHandler(grpc.requestHandler(vertx, api.requestHandler(router)));
+            server = vertx.createHttpServer(options).connectionHandler(new ConnectionGuard(limits, open).connections())
+                    .requestHandler(grpc.requestHandler(vertx, api.requestHandler(router)));
             return server.listen().onSuccess(s -> {
                 synchronized (bound) {
                     bound[0] = s.actualPort();

@@ -23,12 +23,15 @@ class HostCommandsTest {
 
     static XervHost host;
     static String url;
+    /** Where the CLI finds the host's local token. */
+    static String dir;
 
     @BeforeAll
     static void start() throws Exception {
         host = XervHost.start(ServeConfig.defaults().withPort(0).withEventLoops(1).withDataDir(tmp.resolve("data"))
                 .withFlows(List.of()), NodeRegistry.load());
         url = "--url=" + host.url();
+        dir = "--data-dir=" + tmp.resolve("data");
     }
 
     @AfterAll
@@ -56,19 +59,19 @@ class HostCommandsTest {
     @Test
     void deployThenDriveThePipelineThroughItsLifecycle() throws Exception {
         Path f = write("cli_flow.yaml", "name: cli_flow\nnodes:\n  a:\n    type: std::log\n");
-        CliTest.Result d = run("deploy", f.toString(), url);
+        CliTest.Result d = run("deploy", f.toString(), url, dir);
         assertThat(d.code()).as(d.err()).isZero();
         assertThat(d.out()).contains("deployed cli_flow version 1.0 (running)");
 
-        assertThat(run("pipelines", "list", url).out()).contains("cli_flow").contains("running");
-        assertThat(run("pipelines", "pause", "cli_flow", url).out()).contains("cli_flow: paused");
-        assertThat(run("pipelines", "resume", "cli_flow", url).out()).contains("cli_flow: running");
-        assertThat(run("pipelines", "stop", "cli_flow", url).out()).contains("cli_flow: stopped");
-        assertThat(run("pipelines", "start", "cli_flow", url).out()).contains("cli_flow: running");
-        assertThat(run("pipelines", "drain", "cli_flow", url).out()).contains("cli_flow: stopped");
-        assertThat(run("pipelines", "get", "cli_flow", url).out()).contains("\"name\" : \"cli_flow\"");
-        assertThat(run("pipelines", "delete", "cli_flow", url).out()).contains("deleted cli_flow");
-        CliTest.Result gone = run("pipelines", "get", "cli_flow", url);
+        assertThat(run("pipelines", "list", url, dir).out()).contains("cli_flow").contains("running");
+        assertThat(run("pipelines", "pause", "cli_flow", url, dir).out()).contains("cli_flow: paused");
+        assertThat(run("pipelines", "resume", "cli_flow", url, dir).out()).contains("cli_flow: running");
+        assertThat(run("pipelines", "stop", "cli_flow", url, dir).out()).contains("cli_flow: stopped");
+        assertThat(run("pipelines", "start", "cli_flow", url, dir).out()).contains("cli_flow: running");
+        assertThat(run("pipelines", "drain", "cli_flow", url, dir).out()).contains("cli_flow: stopped");
+        assertThat(run("pipelines", "get", "cli_flow", url, dir).out()).contains("\"name\" : \"cli_flow\"");
+        assertThat(run("pipelines", "delete", "cli_flow", url, dir).out()).contains("deleted cli_flow");
+        CliTest.Result gone = run("pipelines", "get", "cli_flow", url, dir);
         assertThat(gone.code()).isEqualTo(XervCli.FAILED);
         assertThat(gone.err()).contains("unknown pipeline (HTTP 404)");
     }
@@ -76,7 +79,7 @@ class HostCommandsTest {
     @Test
     void deployOfAnInvalidFlowPrintsEachProblemWithItsPosition() throws Exception {
         Path f = write("broken_flow.yaml", "name: broken_flow\nnodes:\n  a:\n    type: std::nope\n");
-        CliTest.Result r = run("deploy", f.toString(), url);
+        CliTest.Result r = run("deploy", f.toString(), url, dir);
         assertThat(r.code()).isEqualTo(XervCli.FAILED);
         assertThat(r.err()).contains(f + ":4:11: node 'a': unknown node type 'std::nope'").contains("invalid flow (HTTP 422)");
     }
@@ -89,8 +92,21 @@ class HostCommandsTest {
     }
 
     @Test
+    void theCliSendsTheDataDirectorysTokenAndWithoutItIsRefused() throws Exception {
+        assertThat(run("pipelines", "list", url, dir).code()).isZero();
+        CliTest.Result none = run("pipelines", "list", url, "--data-dir=" + tmp.resolve("elsewhere"));
+        assertThat(none.code()).isEqualTo(XervCli.FAILED);
+        assertThat(none.err()).contains("unauthorized (HTTP 401)").contains("api-token");
+        CliTest.Result wrong = run("pipelines", "list", url, dir, "--api-key=not-the-token");
+        assertThat(wrong.code()).isEqualTo(XervCli.FAILED);
+        assertThat(wrong.err()).contains("the API key is not valid");
+        String token = java.nio.file.Files.readString(tmp.resolve("data/api-token")).strip();
+        assertThat(run("pipelines", "list", url, "--data-dir=" + tmp.resolve("elsewhere"), "--api-key=" + token).code()).isZero();
+    }
+
+    @Test
     void unknownActionIsAUsageError() {
-        CliTest.Result r = run("pipelines", "explode", "x", url);
+        CliTest.Result r = run("pipelines", "explode", "x", url, dir);
         assertThat(r.code()).isEqualTo(XervCli.USAGE);
         assertThat(r.err()).contains("unknown action 'explode'");
     }

@@ -105,7 +105,7 @@ class GrpcApiTest {
         controller.deploy("orders.yaml", ORDERS);
         controller.deploy("approval.yaml", APPROVAL);
 
-        GrpcApi open = new GrpcApi(controller, ApiKeys.NONE);
+        GrpcApi open = new GrpcApi(controller, ApiKeys.NONE.withLocalToken(TOKEN));
         server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(open.requestHandler(vertx, req -> req.response().setStatusCode(404).end("not grpc")))
                 .listen().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -113,7 +113,8 @@ class GrpcApiTest {
 
         ApiKeys keys = new ApiKeys(List.of(
                 new ApiKeys.Key("reader", ApiKeys.sha256("read-key"), Set.of("trace:read", "pipeline:read")),
-                new ApiKeys.Key("ops", ApiKeys.sha256("ops-key"), Set.of("admin"))));
+                new ApiKeys.Key("ops", ApiKeys.sha256("ops-key"), Set.of("admin")),
+                new ApiKeys.Key("submitter", ApiKeys.sha256("submit-key"), Set.of("trace:write", "pipeline:write"))));
         keyedServer = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(new GrpcApi(controller, keys).server(vertx))
                 .listen().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -170,7 +171,15 @@ class GrpcApiTest {
     }
 
     static <Req, Resp> Reply<Resp> call(ServiceMethod<Resp, Req> method, Req request) throws Exception {
-        return call(address, method, request, null);
+        return call(address, method, request, TOKEN);
+    }
+
+    /** The credential of {@link #address}'s server: the local admin token a host makes for its operator. */
+    static final String TOKEN = "local-token-of-the-test-host";
+
+    static <Req, Resp> GrpcClientRequest<Req, Resp> authed(GrpcClientRequest<Req, Resp> req) {
+        req.headers().set("authorization", "Bearer " + TOKEN);
+        return req;
     }
 
     static SubmitTraceRequest order(String json, SubmitMode mode) {
@@ -219,7 +228,7 @@ class GrpcApiTest {
         SubmitTraceResponse r = call(XervGrpcClient.SubmitTrace, SubmitTraceRequest.newBuilder().setPipeline("approval").build()).single();
         LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
         Promise<GrpcStatus> ended = Promise.promise();
-        client.request(address, XervGrpcClient.WatchTrace)
+        client.request(address, XervGrpcClient.WatchTrace).map(GrpcApiTest::authed)
                 .compose(req -> send(req, WatchTraceRequest.newBuilder().setTraceId(r.getTraceId()).build(), resp -> {
                     resp.handler(events::add);
                     resp.endHandler(v -> ended.tryComplete(resp.status()));
@@ -292,7 +301,7 @@ class GrpcApiTest {
         String id = suspendedApproval();
         LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
         Promise<GrpcStatus> ended = Promise.promise();
-        client.request(address, XervGrpcClient.WatchTrace)
+        client.request(address, XervGrpcClient.WatchTrace).map(GrpcApiTest::authed)
                 .compose(req -> send(req, WatchTraceRequest.newBuilder().setTraceId(id).build(), resp -> {
                     resp.handler(events::add);
                     resp.endHandler(v -> ended.tryComplete(resp.status()));
@@ -315,7 +324,7 @@ class GrpcApiTest {
         String id = suspendedApproval();
         LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
         GrpcClient own = GrpcClient.client(vertx);
-        var request = own.request(address, XervGrpcClient.WatchTrace).compose(req -> {
+        var request = own.request(address, XervGrpcClient.WatchTrace).map(GrpcApiTest::authed).compose(req -> {
             send(req, WatchTraceRequest.newBuilder().setTraceId(id).build(), resp -> resp.handler(events::add));
             return Future.succeededFuture(req);
         }).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -330,7 +339,7 @@ class GrpcApiTest {
         // The connection that carried the cancelled watch still serves calls.
         GetTraceRequest get = GetTraceRequest.newBuilder().setTraceId(id).build();
         for (int i = 0; i < 20; i++) {
-            Trace t = own.request(address, XervGrpcClient.GetTrace)
+            Trace t = own.request(address, XervGrpcClient.GetTrace).map(GrpcApiTest::authed)
                     .compose(req -> {
                         Promise<Trace> last = Promise.promise();
                         send(req, get, resp -> resp.last().onComplete(last)).onFailure(last::tryFail);
@@ -439,6 +448,110 @@ class GrpcApiTest {
         assertThat(noScope.message()).isEqualTo("API key 'reader' lacks the scope trace:write");
         assertThat(call(keyedAddress, XervGrpcClient.SubmitTrace, order("{}", SubmitMode.SUBMIT_MODE_ASYNC), "ops-key")
                 .single().getTraceId()).isNotEmpty();
+    }
+
+    @Test
+    void noCallIsAnsweredWithoutACredentialEvenFromLoopback() throws Exception {
+        PipelineRequest orders = PipelineRequest.newBuilder().setName("orders").build();
+        Reply<Pipeline> none = call(address, XervGrpcClient.GetPipeline, orders, null);
+        assertThat(none.status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(call(address, XervGrpcClient.StopPipeline, orders, null).status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(call(address, XervGrpcClient.ListPipelines, ListPipelinesRequest.getDefaultInstance(), null).status())
+                .isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(call(address, XervGrpcClient.WatchTrace,
+                WatchTraceRequest.newBuilder().setTraceId("00000000-0000-4000-8000-000000000000").build(), null).status())
+                .isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(call(address, XervGrpcClient.GetPipeline, orders, "wrong").status()).isEqualTo(GrpcStatus.UNAUTHENTICATED);
+        assertThat(call(XervGrpcClient.GetPipeline, orders).single().getName()).isEqualTo("orders");
+    }
+
+    @Test
+    void noMethodIsReachableWithoutItsScope() throws Exception {
+        PipelineRequest nope = PipelineRequest.newBuilder().setName("nope").build();
+        String trace = "00000000-0000-4000-8000-000000000000";
+        // Read-only keys reach no write method.
+        for (var m : List.of(XervGrpcClient.StartPipeline, XervGrpcClient.PausePipeline, XervGrpcClient.ResumePipeline,
+                XervGrpcClient.StopPipeline, XervGrpcClient.DrainPipeline, XervGrpcClient.DeletePipeline)) {
+            Reply<Pipeline> r = call(keyedAddress, m, nope, "read-key");
+            assertThat(r.status()).as(m.methodName()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+            assertThat(r.message()).isEqualTo("API key 'reader' lacks the scope pipeline:write");
+        }
+        assertThat(call(keyedAddress, XervGrpcClient.DeployPipeline, DeployPipelineRequest.newBuilder().setYaml("name: x").build(),
+                "read-key").status()).isEqualTo(GrpcStatus.PERMISSION_DENIED);
+        assertThat(call(keyedAddress, XervGrpcClient.SubmitTrace, order("{}", SubmitMode.SUBMIT_MODE_ASYNC), "read-key")
+                .message()).isEqualTo("API key 'reader' lacks the scope trace:write");
+        // Write-only keys read nothing.
+        assertThat(call(keyedAddress, XervGrpcClient.GetTrace, GetTraceRequest.newBuilder().setTraceId(trace).build(),
+                "submit-key").message()).isEqualTo("API key 'submitter' lacks the scope trace:read");
+        assertThat(call(keyedAddress, XervGrpcClient.WatchTrace, WatchTraceRequest.newBuilder().setTraceId(trace).build(),
+                "submit-key").message()).isEqualTo("API key 'submitter' lacks the scope trace:read");
+        assertThat(call(keyedAddress, XervGrpcClient.ListPipelines, ListPipelinesRequest.getDefaultInstance(), "submit-key")
+                .message()).isEqualTo("API key 'submitter' lacks the scope pipeline:read");
+        assertThat(call(keyedAddress, XervGrpcClient.GetPipeline, nope, "submit-key").message())
+                .isEqualTo("API key 'submitter' lacks the scope pipeline:read");
+        // With the scope, the call gets past authorization to the controller.
+        assertThat(call(keyedAddress, XervGrpcClient.StopPipeline, nope, "submit-key").status()).isEqualTo(GrpcStatus.NOT_FOUND);
+        assertThat(call(keyedAddress, XervGrpcClient.GetTrace, GetTraceRequest.newBuilder().setTraceId(trace).build(),
+                "read-key").status()).isEqualTo(GrpcStatus.NOT_FOUND);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aWatcherThatNeverReadsIsCutOffAndForgotten() throws Exception {
+        HttpServer limited = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .requestHandler(new GrpcApi(controller, ApiKeys.NONE.withLocalToken(TOKEN),
+                        io.xerv.host.serve.ConnectionLimits.DEFAULT.withEventStreamQueueBytes(4096)).server(vertx))
+                .listen().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        GrpcClient own = GrpcClient.client(vertx);
+        try {
+            StringBuilder y = new StringBuilder("""
+                    name: burst
+                    triggers:
+                      - {id: manual, type: manual}
+                    nodes:
+                      ask: {type: std::wait, config: {hook_id: "burst-${trace.id}", timeout_ms: 0}}
+                    """);
+            for (int i = 1; i <= 20; i++) {
+                y.append("  n").append(i).append(": {type: std::log, config: {message: n").append(i).append("}}\n");
+            }
+            y.append("  hold: {type: std::wait, config: {hook_id: \"again-${trace.id}\", timeout_ms: 0}}\n");
+            y.append("edges:\n  - {from: manual, to: ask}\n  - {from: ask.out, to: n1}\n");
+            for (int i = 2; i <= 20; i++) {
+                y.append("  - {from: n").append(i - 1).append(", to: n").append(i).append("}\n");
+            }
+            y.append("  - {from: n20, to: hold}\n");
+            controller.deploy("burst.yaml", y.toString());
+            String payload = new JsonObject().put("blob", "x".repeat(200_000)).encode();
+            String id = call(XervGrpcClient.SubmitTrace, SubmitTraceRequest.newBuilder().setPipeline("burst")
+                    .setPayloadJson(payload).build()).single().getTraceId();
+            while (call(XervGrpcClient.GetTrace, GetTraceRequest.newBuilder().setTraceId(id).build()).single().getStatus()
+                    != TraceStatus.TRACE_STATUS_SUSPENDED) {
+                Thread.sleep(10);
+            }
+            LinkedBlockingQueue<TraceEvent> events = new LinkedBlockingQueue<>();
+            own.request(SocketAddress.inetSocketAddress(limited.actualPort(), "127.0.0.1"), XervGrpcClient.WatchTrace)
+                    .map(GrpcApiTest::authed)
+                    .compose(req -> send(req, WatchTraceRequest.newBuilder().setTraceId(id).build(), resp -> {
+                        resp.pause();
+                        resp.handler(events::add);
+                    }));
+            while (observers(id) != 1) {
+                Thread.sleep(10);
+            }
+            controller.resume("burst-" + id, "approve", null).toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            // The chain pushes 20 events of 200 kB at a client that reads none, then the trace waits again.
+            // The host cut the watch: the trace, still live, has no observer left. (The test's timeout bounds the wait.)
+            while (observers(id) != 0) {
+                Thread.sleep(10);
+            }
+            assertThat(new JsonObject(controller.trace(java.util.UUID.fromString(id)).toCompletionStage().toCompletableFuture()
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS).orElseThrow().json()).getString("status"))
+                    .as("the watch ended before the trace did").isIn("running", "suspended");
+            assertThat(events.stream().anyMatch(e -> e.getKind() == TraceEvent.Kind.KIND_END)).isFalse();
+        } finally {
+            own.close().toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            limited.close();
+        }
     }
 
     @Test

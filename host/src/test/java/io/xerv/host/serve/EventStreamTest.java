@@ -75,8 +75,9 @@ class EventStreamTest {
     /** Opens the trace's event stream; each event goes to {@code events} as it arrives, the end to {@code ended}. */
     HttpClientResponse open(String id, BlockingQueue<Sse> events, Promise<Void> ended) throws Exception {
         StringBuilder pending = new StringBuilder();
+        String token = ServeHarness.token(h.host);
         HttpClientResponse resp = client.request(HttpMethod.GET, h.host.port(), "127.0.0.1", "/api/v1/traces/" + id + "/events")
-                .compose(req -> req.send()).map(r -> {
+                .compose(req -> req.putHeader("Authorization", "Bearer " + token).send()).map(r -> {
                     // Set on the response's event loop as it arrives, before any of its body.
                     r.handler(buf -> {
                         pending.append(buf.toString());

@@ -74,7 +74,7 @@ class OpenApiTest {
     @Test
     void everyRouteOfTheRouterIsInTheFile(Vertx vertx) throws Exception {
         try (ServeHarness h = ServeHarness.start(vertx, data)) {
-            Router router = new HttpApi(h.host.controller(), h.host.config()).router(vertx);
+            Router router = new HttpApi(h.host.controller(), h.host.config(), ApiKeys.NONE).router(vertx);
             Set<String> routes = new TreeSet<>();
             for (Route r : router.getRoutes()) {
                 if (r.getPath() == null) {

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real host on a free loopback port over a temporary data directory, with a web client for it.
- * Test flows live as YAML files in {@code src/test/resources/serve/flows}.
+ * Test flows live as YAML files in {@code src/test/resources/serve/flows}. Its requests carry the
+ * host's local admin token unless {@link #withKey} says otherwise.
  */
 final class ServeHarness implements AutoCloseable {
 
@@ -32,8 +33,9 @@ final class ServeHarness implements AutoCloseable {
     final WebClient client;
     private String apiKey;
 
-    private ServeHarness(XervHost host, Vertx vertx) {
+    private ServeHarness(XervHost host, Vertx vertx) throws IOException {
         this.host = host;
+        this.apiKey = token(host);
         this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(host.port()), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
     }
@@ -50,6 +52,12 @@ final class ServeHarness implements AutoCloseable {
         return start(vertx, dataDir, c -> c);
     }
 
+    /** The host's local admin token, from its data directory. */
+    static String token(XervHost host) throws IOException {
+        return LocalToken.read(LocalToken.file(host.config().dataDir()));
+    }
+
+    /** Sends {@code key} instead of the host's local token (null: no credential at all). */
     ServeHarness withKey(String key) {
         this.apiKey = key;
         return this;
