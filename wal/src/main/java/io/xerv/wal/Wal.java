@@ -40,6 +40,12 @@ import java.util.logging.Logger;
  * next commit), the rest deleted. Each frame's checksum covers its segment's number, so a reused
  * file's earlier frames read as the end of the log; a segment the log rolled away from ends with an
  * end-of-segment frame, written with its last batch ({@link RecordDescriptor}).
+ *
+ * <p>A trace that stays unfinished for long (suspended, waiting for an approval) would keep its first
+ * segment, and so every later one, from being purged. When the log rolls, each trace that pins a
+ * segment {@link Carrier#LAG} or more behind the new one is carried forward: its records are copied
+ * into the new segment as one block of {@link WalRecord.Carried} records, which replaces them once
+ * whole, and the trace pins the new segment only.
  */
 public final class Wal implements AutoCloseable {
 
@@ -149,6 +155,7 @@ public final class Wal implements AutoCloseable {
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private final Map<UUID, Integer> unfinished = new HashMap<>();
     private final TreeMap<Integer, Integer> firstSegments = new TreeMap<>();
+    private final Carrier.Pins carriedPins = new Carrier.Pins();
     private final List<Pending> unsynced = new ArrayList<>();
     /** Records in {@link #unsynced} whose listener waits. */
     private int waiters;
@@ -341,7 +348,8 @@ public final class Wal implements AutoCloseable {
                         WalRecord r = WalCodec.decode(b, pos, index);
                         records.add(r);
                         track(r, index);
-                        if (r.type() == RecordType.TRACE_START) {
+                        if (r.type() == RecordType.TRACE_START || r instanceof WalRecord.Carried c
+                                && c.record().type() == RecordType.TRACE_START) {
                             started.add(r.traceId());
                         }
                     } catch (CorruptRecordException e) {
@@ -389,7 +397,7 @@ public final class Wal implements AutoCloseable {
     }
 
     // wal-NNNNNN.log and spare-NNNNNN.log
-    private static int indexOf(Path f) {
+    static int indexOf(Path f) {
         String n = f.getFileName().toString();
         try {
             return Integer.parseInt(n.substring(n.indexOf('-') + 1, n.length() - 4));
@@ -607,6 +615,58 @@ public final class Wal implements AutoCloseable {
         segmentSize += b.remaining();
         // Synced with the next batch: nothing waits for it.
         segment.write(b);
+        carry();
+    }
+
+    /**
+     * Copies every unfinished trace that pins a segment {@link Carrier#LAG} or more behind this one
+     * into this one ({@link WalRecord.Carried}), after which that trace pins this segment only. The
+     * copies are synced with the next batch, and the segments they replace are purged at a later
+     * roll, after that sync: a crash in between leaves both, and recovery reads the trace once.
+     */
+    private void carry() throws IOException {
+        int upTo = segmentIndex - Carrier.LAG;
+        if (firstSegments.isEmpty() || firstSegments.firstKey() > upTo) {
+            return;
+        }
+        java.util.Set<UUID> old = new java.util.LinkedHashSet<>();
+        unfinished.forEach((t, first) -> {
+            if (first <= upTo) {
+                old.add(t);
+            }
+        });
+        Map<UUID, List<WalRecord>> traces = Carrier.read(storage, dir, storage.list(dir), firstSegments.firstKey(),
+                segmentIndex, old);
+        if (traces == null || traces.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<WalRecord.Carried> copies = new ArrayList<>();
+        traces.forEach((t, records) -> copies.addAll(Carrier.copies(t, records, now)));
+        buffer.clear();
+        for (WalRecord.Carried c : copies) {
+            while (true) {
+                int mark = buffer.position();
+                try {
+                    WalCodec.encode(c, buffer, segmentIndex);
+                    break;
+                } catch (BufferOverflowException e) {
+                    buffer.position(mark);
+                    growBuffer();
+                }
+            }
+        }
+        buffer.flip();
+        int bytes = buffer.remaining();
+        segment.write(buffer);
+        segmentSize += bytes;
+        metrics.bytes.add(bytes);
+        metrics.carried.add(traces.size());
+        for (WalRecord.Carried c : copies) {
+            track(c, segmentIndex);
+        }
+        LOG.info("WAL: carried " + traces.size() + " long-lived trace(s), " + copies.size() + " records, into segment "
+                + segmentIndex + " so that the segments before " + segmentIndex + " can be purged");
     }
 
     /**
@@ -640,6 +700,18 @@ public final class Wal implements AutoCloseable {
     }
 
     private void track(WalRecord r, int segment) {
+        if (r instanceof WalRecord.Carried c) {
+            if (carriedPins.add(c, segment)) {
+                // A whole copy of the trace is in this segment: the earlier ones no longer hold it.
+                Integer was = unfinished.put(c.traceId(), segment);
+                if (was != null && firstSegments.merge(was, -1, Integer::sum) == 0) {
+                    firstSegments.remove(was);
+                }
+                firstSegments.merge(segment, 1, Integer::sum);
+            }
+            return;
+        }
+        carriedPins.other(r.traceId());
         // A trace's bytes are logged just ahead of its start: either opens its span of segments.
         if (r.type() == RecordType.TRACE_START || r.type() == RecordType.ARENA_DATA) {
             if (unfinished.putIfAbsent(r.traceId(), segment) == null) {
@@ -684,6 +756,7 @@ public final class Wal implements AutoCloseable {
         final LongAdder purged = new LongAdder();
         final LongAdder reused = new LongAdder();
         final LongAdder recovered = new LongAdder();
+        final LongAdder carried = new LongAdder();
         volatile int maxBatch;
         private final long[] syncMicrosLog2 = new long[40];
         private volatile long syncNanosTotal;
@@ -718,6 +791,11 @@ public final class Wal implements AutoCloseable {
         /** Segments written into a spare's file instead of a new one. */
         public long reusedSegments() {
             return reused.sum();
+        }
+
+        /** Long-lived traces copied forward into a later segment, so the segments they pinned could go. */
+        public long carriedTraces() {
+            return carried.sum();
         }
 
         public long recoveredRecords() {

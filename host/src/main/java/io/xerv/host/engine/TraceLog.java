@@ -31,36 +31,66 @@ public final class TraceLog {
         this.traceId = traceId;
     }
 
-    /** Groups records by trace, in log order. */
+    /**
+     * Groups records by trace, in log order. A whole block of {@link WalRecord.Carried} copies
+     * replaces what came before it of its trace; a block cut short (by a crash while it was written)
+     * is ignored, and the records it copied still count.
+     */
     public static Map<UUID, TraceLog> index(List<WalRecord> records) {
         Map<UUID, TraceLog> out = new LinkedHashMap<>();
+        Map<UUID, List<WalRecord>> blocks = new HashMap<>();
         for (WalRecord r : records) {
             if (r instanceof WalRecord.Checkpoint) {
                 continue;
             }
-            TraceLog t = out.computeIfAbsent(r.traceId(), TraceLog::new);
-            t.records.add(r);
-            switch (r) {
-                case WalRecord.TraceStart s -> t.start = s;
-                case WalRecord.NodeStart s -> {
-                    t.starts.merge(s.runKey(), 1, Integer::sum);
-                    t.startTimes.put(s.runKey(), s.timeMillis());
+            if (r instanceof WalRecord.Carried c) {
+                List<WalRecord> block = c.index() == 0 ? new ArrayList<>(c.count()) : blocks.get(c.traceId());
+                if (block == null || block.size() != c.index()) {
+                    blocks.remove(c.traceId());
+                    continue;
                 }
-                case WalRecord.NodeDone d -> {
-                    t.done.put(d.runKey(), d);
-                    // A pure node's start is not logged; its NodeDone carries the start time.
-                    t.startTimes.putIfAbsent(d.runKey(), d.timeMillis());
+                block.add(c.record());
+                if (c.last()) {
+                    blocks.remove(c.traceId());
+                    TraceLog t = new TraceLog(c.traceId());
+                    for (WalRecord copied : block) {
+                        t.add(copied);
+                    }
+                    out.put(c.traceId(), t);
+                } else {
+                    blocks.put(c.traceId(), block);
                 }
-                case WalRecord.TraceSuspended s -> t.suspended.put(s.runKey(), s);
-                case WalRecord.TraceResumed s -> t.resumed.put(s.hookId(), s);
-                case WalRecord.TraceComplete c -> t.end = c;
-                case WalRecord.TraceFailed f -> t.end = f;
-                case WalRecord.ArenaData a -> t.arenaData.add(a);
-                default -> {
-                }
+                continue;
             }
+            if (!blocks.isEmpty()) {
+                blocks.remove(r.traceId());
+            }
+            out.computeIfAbsent(r.traceId(), TraceLog::new).add(r);
         }
         return out;
+    }
+
+    private void add(WalRecord r) {
+        records.add(r);
+        switch (r) {
+            case WalRecord.TraceStart s -> start = s;
+            case WalRecord.NodeStart s -> {
+                starts.merge(s.runKey(), 1, Integer::sum);
+                startTimes.put(s.runKey(), s.timeMillis());
+            }
+            case WalRecord.NodeDone d -> {
+                done.put(d.runKey(), d);
+                // A pure node's start is not logged; its NodeDone carries the start time.
+                startTimes.putIfAbsent(d.runKey(), d.timeMillis());
+            }
+            case WalRecord.TraceSuspended s -> suspended.put(s.runKey(), s);
+            case WalRecord.TraceResumed s -> resumed.put(s.hookId(), s);
+            case WalRecord.TraceComplete c -> end = c;
+            case WalRecord.TraceFailed f -> end = f;
+            case WalRecord.ArenaData a -> arenaData.add(a);
+            default -> {
+            }
+        }
     }
 
     public UUID traceId() {
