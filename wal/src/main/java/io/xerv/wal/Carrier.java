@@ -23,13 +23,6 @@ import java.util.UUID;
  */
 final class Carrier {
 
-    /**
-     * A trace is carried once the segment it pins is this many segments behind the one the log
-     * rolls to: the log then holds at most this many segments (and the spares) however long a trace
-     * waits, and a trace is copied at most once per this many segments.
-     */
-    static final int LAG = 2;
-
     private Carrier() {
     }
 

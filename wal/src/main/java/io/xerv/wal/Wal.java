@@ -42,8 +42,9 @@ import java.util.logging.Logger;
  * end-of-segment frame, written with its last batch ({@link RecordDescriptor}).
  *
  * <p>A trace that stays unfinished for long (suspended, waiting for an approval) would keep its first
- * segment, and so every later one, from being purged. When the log rolls, each trace that pins a
- * segment {@link Carrier#LAG} or more behind the new one is carried forward: its records are copied
+ * segment, and so every later one, from being purged. Once {@link #carryLongLivedTraces} is called,
+ * each trace that pins a segment that many or more behind the new one is carried forward when the log
+ * rolls: its records are copied
  * into the new segment as one block of {@link WalRecord.Carried} records, which replaces them once
  * whole, and the trace pins the new segment only.
  */
@@ -210,6 +211,27 @@ public final class Wal implements AutoCloseable {
         this.queue = null;
         this.writer = null;
         this.recovery = scan(false);
+    }
+
+    /** How far behind a segment a trace's first record may be before the log carries the trace forward. */
+    public static final int DEFAULT_CARRY_AFTER_SEGMENTS = 2;
+
+    private volatile int carryAfterSegments;
+
+    /**
+     * From the next roll on, carries every unfinished trace whose records start {@code segments} or
+     * more segments behind the segment the log rolls to into that segment, as a block of
+     * {@link WalRecord.Carried} records, so that the segments behind it can be purged: the log then
+     * holds about {@code segments} segments (and the spares) however long a trace stays unfinished,
+     * and a long-lived trace is copied once per {@code segments} segments. Off until called (0: off):
+     * the reader of {@link #recovery()} must apply carried blocks (a whole block replaces its trace's
+     * earlier records; a block cut short is ignored).
+     */
+    public void carryLongLivedTraces(int segments) {
+        if (segments < 0) {
+            throw new IllegalArgumentException("segments must be at least 0 (0: never carry), was " + segments);
+        }
+        carryAfterSegments = segments;
     }
 
     /** What the scan at open found. */
@@ -619,13 +641,17 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Copies every unfinished trace that pins a segment {@link Carrier#LAG} or more behind this one
+     * Copies every unfinished trace that pins a segment {@link #carryLongLivedTraces} or more behind this one
      * into this one ({@link WalRecord.Carried}), after which that trace pins this segment only. The
      * copies are synced with the next batch, and the segments they replace are purged at a later
      * roll, after that sync: a crash in between leaves both, and recovery reads the trace once.
      */
     private void carry() throws IOException {
-        int upTo = segmentIndex - Carrier.LAG;
+        int lag = carryAfterSegments;
+        if (lag <= 0) {
+            return;
+        }
+        int upTo = segmentIndex - lag;
         if (firstSegments.isEmpty() || firstSegments.firstKey() > upTo) {
             return;
         }

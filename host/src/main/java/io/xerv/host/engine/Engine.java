@@ -79,6 +79,8 @@ public final class Engine implements AutoCloseable {
             throw new UncheckedIOException("cannot open the write-ahead log in " + config.dataDir().resolve("wal")
                     + ": " + e.getMessage(), e);
         }
+        // A trace suspended for days must not keep the log from being purged (TraceLog reads the copies).
+        wal.carryLongLivedTraces(Wal.DEFAULT_CARRY_AFTER_SEGMENTS);
         Map<UUID, TraceLog> open = new LinkedHashMap<>();
         TraceLog.index(wal.recovery().records()).forEach((id, log) -> {
             // A trace whose bytes were logged but whose start never was was never acknowledged.
