@@ -66,6 +66,8 @@ public final class Engine implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final ConcurrentHashMap<UUID, TraceRun> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TraceRun> hooks = new ConcurrentHashMap<>();
+    /** Traces recovery had to fail before they could run (not even an arena to fail them in). */
+    private final ConcurrentHashMap<UUID, TraceLog> failedAtRecovery = new ConcurrentHashMap<>();
 
     private Engine(EngineConfig config) {
         this.clock = config.clock();
@@ -286,7 +288,11 @@ public final class Engine implements AutoCloseable {
                 // Not even an empty arena to fail the run in: the end is recorded all the same.
                 System.getLogger(Engine.class.getName()).log(System.Logger.Level.ERROR,
                         "trace " + id + " cannot be recovered: " + restored.problem() + "; the trace fails");
-                append(new WalRecord.TraceFailed(id, clock.getAsLong(), restored.problem()), null, IGNORE);
+                WalRecord.TraceFailed end = new WalRecord.TraceFailed(id, clock.getAsLong(), restored.problem());
+                append(end, null, IGNORE);
+                log.records.add(end);
+                log.end = end;
+                failedAtRecovery.put(id, log);
                 continue;
             }
             io.xerv.arena.Arena arena = restored.arena();
@@ -460,6 +466,10 @@ public final class Engine implements AutoCloseable {
      * empty when the log holds none of its records (its segments were purged, or it never ran here).
      */
     public Optional<TraceLog> recordedTrace(UUID id) {
+        TraceLog failed = failedAtRecovery.get(id);
+        if (failed != null) {
+            return Optional.of(failed);
+        }
         return Optional.ofNullable(TraceLog.index(wal.recovery().records()).get(id));
     }
 
