@@ -40,7 +40,9 @@ public final class CrashCheck {
         }
         Wal.Recovery log = Wal.read(Path.of(args[0]));
         Map<UUID, Counts> byTrace = new HashMap<>();
-        for (WalRecord r : log.records()) {
+        // By trace, with carried blocks applied: a trace the log carried forward counts once.
+        for (WalRecord r : io.xerv.host.engine.TraceLog.index(log.records()).values().stream()
+                .flatMap(t -> t.records().stream()).toList()) {
             Counts c = byTrace.computeIfAbsent(r.traceId(), k -> new Counts());
             switch (r) {
                 case WalRecord.TraceStart s -> c.starts++;
