@@ -344,7 +344,7 @@ public final class DurabilityBench {
             long t3 = System.nanoTime();
             long suspended = settled.stream().filter(f -> f.result().status() == TraceStatus.SUSPENDED).count();
             Wal.Recovery scan = engine.wal().recovery();
-            return new Recovery(jvm, unfinished, scan.records().size(), scan.segments(), (t1 - t0) / 1e6,
+            return new Recovery(jvm, unfinished, scan.records(), scan.segments(), (t1 - t0) / 1e6,
                     scan.nanos() / 1e6, (t2 - t1) / 1e6, engine.recoveryMillis(), (t3 - t2) / 1e6, (t3 - t0) / 1e6,
                     suspended, engine.wal().metrics().toString());
         } finally {

@@ -16,6 +16,8 @@ import java.util.Objects;
 @Stable
 public record NodeDefinition(String id, String type, Value config, Path baseDirectory,
                              @Experimental HostServices services) {
+    /** The canonical constructor; experimental while {@link HostServices} is. */
+    @Experimental
     public NodeDefinition {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");

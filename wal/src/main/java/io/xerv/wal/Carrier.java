@@ -2,7 +2,6 @@ package io.xerv.wal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,24 +41,20 @@ final class Carrier {
             if (index < from || index >= to) {
                 continue;
             }
-            try (Storage.Segment s = storage.open(f)) {
-                ByteBuffer b = s.readAll().order(ByteOrder.LITTLE_ENDIAN);
-                while (b.remaining() >= 4 && b.getInt(b.position()) != 0 && !WalCodec.endsSegment(b, index)) {
-                    WalRecord r;
-                    try {
-                        r = WalCodec.decode(b, b.position(), index);
-                    } catch (CorruptRecordException e) {
-                        // Not at the live end of the log: a segment the scan at open read whole.
-                        java.util.logging.Logger.getLogger(Wal.class.getName()).warning("WAL: not carrying traces"
-                                + " forward: " + f.getFileName() + " cannot be read at offset " + b.position() + ": "
-                                + e.getMessage());
-                        return null;
-                    }
-                    Fold fold = folds.get(r.traceId());
-                    if (fold != null) {
-                        fold.add(r, index);
-                    }
+            // The writer owns these segments (it alone renames or deletes them): mapped, not copied.
+            ByteBuffer b = storage.map(f);
+            // Read as the scan at open reads them: a segment behind the live one has no torn end, so
+            // any frame that does not decode is damage, and nothing is carried past it.
+            Wal.Problem p = Wal.scanSegment(f, index, b, 0, false, r -> {
+                Fold fold = folds.get(r.traceId());
+                if (fold != null) {
+                    fold.add(r, index);
                 }
+            });
+            if (p != null) {
+                java.util.logging.Logger.getLogger(Wal.class.getName()).warning("WAL: not carrying traces forward: "
+                        + p + "; the segments stay");
+                return null;
             }
         }
         Map<UUID, List<WalRecord>> out = new LinkedHashMap<>();

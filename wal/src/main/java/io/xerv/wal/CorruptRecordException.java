@@ -4,15 +4,22 @@ package io.xerv.wal;
 public final class CorruptRecordException extends RuntimeException {
 
     private final long position;
+    private final String detail;
 
     public CorruptRecordException(String message, long position) {
         super(message + " at offset " + position);
         this.position = position;
+        this.detail = message;
     }
 
     /** Where in the segment the frame starts. */
     public long position() {
         return position;
+    }
+
+    /** What is wrong with the frame, without its position (for a CRC: the stored and the computed value). */
+    public String detail() {
+        return detail;
     }
 
     static CorruptRecordException crc(int stored, int computed, long position) {

@@ -62,6 +62,29 @@ public interface Storage {
     /** The spare files in {@code dir}, segments kept for reuse (names {@code spare-NNNNNN.log}), sorted. */
     List<Path> spares(Path dir) throws IOException;
 
+    /**
+     * Reads a whole segment without opening it for writing (nor creating it): for a reader that
+     * must not change the log, while a writer may rename or delete the file.
+     *
+     * @throws java.nio.file.NoSuchFileException when the file is gone
+     */
+    default ByteBuffer read(Path file) throws IOException {
+        if (!list(file.getParent()).contains(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        try (Segment s = open(file)) {
+            return s.readAll();
+        }
+    }
+
+    /**
+     * Reads a whole segment that nobody else writes (the log's owner, at open), where the file
+     * system may map it instead of copying it to the heap. The default reads it as {@link #read} does.
+     */
+    default ByteBuffer map(Path file) throws IOException {
+        return read(file);
+    }
+
     /** Opens (creating if needed) a segment; appends go after its current end. */
     Segment open(Path file) throws IOException;
 
@@ -106,6 +129,25 @@ public interface Storage {
         public Segment open(Path file) throws IOException {
             return open(file, false);
         }
+
+        @Override
+        public ByteBuffer read(Path file) throws IOException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(ch.size()));
+                while (b.hasRemaining() && ch.read(b) >= 0) {
+                    // until the end
+                }
+                return b.flip();
+            }
+        }
+
+        @Override
+        public ByteBuffer map(Path file) throws IOException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            }
+        }
+
 
         @Override
         public Segment reuse(Path file) throws IOException {

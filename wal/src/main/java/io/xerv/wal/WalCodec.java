@@ -168,6 +168,37 @@ public final class WalCodec {
     }
 
     /**
+     * Where the next whole, intact frame written for segment {@code segment} starts after
+     * {@code from} (exclusive), or -1 when none does: whether valid frames follow a damaged one, which
+     * tells damage inside the log from a write a crash cut short at its end. Frames an earlier use of a
+     * reused file left (written for other segments) do not count. Does not move {@code in}; reads
+     * every offset, so it is for the error path only.
+     */
+    public static int nextFrame(ByteBuffer in, int from, int segment) {
+        in.order(ByteOrder.LITTLE_ENDIAN);
+        int limit = in.limit();
+        for (int at = from + 1; at + HEADER_LENGTH <= limit; at++) {
+            int length = in.getInt(at + LENGTH_OFFSET);
+            if (length < HEADER_LENGTH || length > MAX_FRAME_LENGTH || length > limit - at) {
+                continue;
+            }
+            int version = in.get(at + VERSION_OFFSET);
+            int tag = Short.toUnsignedInt(in.getShort(at + TAG_OFFSET));
+            if (!(version == VERSION && tag == (segment & 0xFFFF)) && !(version == LEGACY_VERSION && tag == 0)) {
+                continue;
+            }
+            int code = Byte.toUnsignedInt(in.get(at + TYPE_OFFSET));
+            if (RecordType.of(code) == null && code != SEGMENT_END_TYPE) {
+                continue;
+            }
+            if (in.getInt(at + CRC_OFFSET) == crc(in, at + TYPE_OFFSET, at + length, segment, version)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Decodes the frame at {@code in}'s position (which must hold a whole frame as its length says)
      * and advances past it.
      *

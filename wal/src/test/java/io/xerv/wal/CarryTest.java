@@ -38,17 +38,23 @@ class CarryTest {
             assertThat(Storage.FILES.list(dir)).hasSizeLessThanOrEqualTo(4)
                     .noneMatch(p -> p.getFileName().toString().equals("wal-000001.log"));
         }
-        try (Wal wal = Wal.open(dir, SMALL)) {
-            assertThat(fold(wal.recovery().records(), WAITING)).isEqualTo(written);
+        List<WalRecord> recovered = new ArrayList<>();
+        try (Wal wal = Wal.open(dir, SMALL, recovered::add)) {
+            assertThat(fold(recovered, WAITING)).isEqualTo(written);
             // The restarted log knows where the trace is now: it keeps purging behind it.
             wal.carryLongLivedTraces(2);
             long before = wal.metrics().purgedSegments();
             finishedTraces(wal, 200);
             assertThat(wal.metrics().purgedSegments()).isGreaterThan(before);
         }
-        try (Wal wal = Wal.open(dir, SMALL)) {
-            assertThat(fold(wal.recovery().records(), WAITING)).isEqualTo(written);
+        recovered.clear();
+        try (Wal wal = Wal.open(dir, SMALL, recovered::add)) {
+            assertThat(fold(recovered, WAITING)).isEqualTo(written);
         }
+        // The carried frames are frames like any other to the check of the whole log.
+        Wal.Check check = Wal.check(dir);
+        assertThat(check.problems()).isEmpty();
+        assertThat(check.records()).isEqualTo(recovered.size());
     }
 
     @Test
@@ -63,11 +69,62 @@ class CarryTest {
             finishedTraces(wal, 60);
             assertThat(Storage.FILES.list(dir)).anyMatch(p -> p.getFileName().toString().equals("wal-000001.log"));
         }
-        try (Wal wal = Wal.open(dir, SMALL)) {
+        List<WalRecord> recovered = new ArrayList<>();
+        try (Wal wal = Wal.open(dir, SMALL, recovered::add)) {
             List<WalRecord> expected = new ArrayList<>(written);
             expected.add(nodeDone(WAITING, 3));
-            assertThat(fold(wal.recovery().records(), WAITING)).isEqualTo(expected);
+            assertThat(fold(recovered, WAITING)).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void aCarryThatFailsOnAFullDiskKeepsTheTracePinnedAndCarriesItAtALaterRoll() throws Exception {
+        DiskFullTest.FullDisk disk = new DiskFullTest.FullDisk();
+        disk.failCarries.set(1);
+        List<WalRecord> written = List.of(traceStart(WAITING), nodeDone(WAITING, 1),
+                new WalRecord.TraceSuspended(WAITING, TIME, "2", 2, "approve", 0));
+        try (Wal wal = Wal.open(dir, SMALL, disk)) {
+            wal.carryLongLivedTraces(2);
+            appendAllDurably(wal, written);
+            // Finished traces until the log has carried the waiting trace: the first carry fails
+            // half written, the writer cuts the segment back and writes again, a later roll carries.
+            for (int i = 0; i < 2000 && (wal.metrics().carriedTraces() == 0 || segmentOneExists()); i++) {
+                UUID trace = WalFixtures.trace(nextTrace++);
+                for (WalRecord r : List.of(traceStart(trace), nodeDone(trace, 1), new WalRecord.TraceComplete(trace, TIME))) {
+                    java.util.concurrent.CompletableFuture<Throwable> told = new java.util.concurrent.CompletableFuture<>();
+                    try {
+                        wal.append(r, null, (lsn, error) -> told.complete(error));
+                    } catch (IllegalStateException refused) {
+                        told.complete(refused);
+                    }
+                    if (told.get(10, java.util.concurrent.TimeUnit.SECONDS) != null) {
+                        awaitWritable(wal);
+                    }
+                }
+            }
+            assertThat(disk.failCarries.get()).as("the first carry failed").isZero();
+            assertThat(wal.metrics().writeFailures()).isPositive();
+            assertThat(wal.metrics().carriedTraces()).isPositive();
+            assertThat(segmentOneExists()).as("the waiting trace's first segment purged").isFalse();
+        }
+        assertThat(Wal.check(dir).problems()).isEmpty();
+        List<WalRecord> recovered = new ArrayList<>();
+        try (Wal wal = Wal.open(dir, SMALL, recovered::add)) {
+            assertThat(wal.recovery().truncation()).isNull();
+        }
+        assertThat(fold(recovered, WAITING)).isEqualTo(written);
+    }
+
+    private boolean segmentOneExists() throws IOException {
+        return Storage.FILES.list(dir).stream().anyMatch(p -> p.getFileName().toString().equals("wal-000001.log"));
+    }
+
+    private static void awaitWritable(Wal wal) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (wal.writeProblem() != null && System.nanoTime() < end) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertThat(wal.writeProblem()).as("the log writes again").isNull();
     }
 
     private static List<WalRecord> fold(List<WalRecord> records, UUID trace) {

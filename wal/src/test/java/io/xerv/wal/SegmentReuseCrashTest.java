@@ -45,8 +45,9 @@ class SegmentReuseCrashTest {
         Lifetime previous = null;
         long reused = 0;
         for (int life = 0; life <= LIVES; life++) {
-            Wal wal = Wal.open(DIR, CONFIG, disk);
-            List<WalRecord> recovered = withoutCheckpoints(wal.recovery().records());
+            List<WalRecord> walRecords = new ArrayList<>();
+            Wal wal = Wal.open(DIR, CONFIG, disk, walRecords::add);
+            List<WalRecord> recovered = withoutCheckpoints(walRecords);
             if (previous != null) {
                 assertRunOf(log, recovered, previous.acknowledged, "life " + life);
                 Set<WalRecord> got = new HashSet<>(recovered);

@@ -76,8 +76,9 @@ class SegmentTest {
         }
         assertThat(Files.size(segment)).isLessThan(4096);
         assertThat(WalFixtures.read(segment)).hasSize(records.size());
-        try (Wal again = Wal.open(dir, big)) {
-            assertThat(again.recovery().records()).hasSize(records.size());
+        List<WalRecord> againRecords = new ArrayList<>();
+        try (Wal again = Wal.open(dir, big, againRecords::add)) {
+            assertThat(againRecords).hasSize(records.size());
             assertThat(again.recovery().truncation()).isNull();
         }
     }
@@ -100,10 +101,11 @@ class SegmentTest {
             }
         }
         assertThat(Files.size(Storage.FILES.list(copy).getLast())).isEqualTo(1 << 20);
-        try (Wal recovered = Wal.open(copy, big)) {
+        List<WalRecord> recoveredRecords = new ArrayList<>();
+        try (Wal recovered = Wal.open(copy, big, recoveredRecords::add)) {
             assertThat(recovered.recovery().truncation()).isNull();
-            assertThat(recovered.recovery().records()).hasSize(records.size());
-            assertThat(recovered.recovery().records().getLast().traceId()).isEqualTo(records.getLast().traceId());
+            assertThat(recoveredRecords).hasSize(records.size());
+            assertThat(recoveredRecords.getLast().traceId()).isEqualTo(records.getLast().traceId());
         }
     }
 
@@ -158,8 +160,9 @@ class SegmentTest {
             assertThat(wal.metrics().purgedSegments()).isPositive();
         }
 
-        try (Wal wal = Wal.open(dir, SMALL)) {
-            assertThat(wal.recovery().records()).filteredOn(r -> r.traceId().equals(UNFINISHED)).isEqualTo(unfinished);
+        List<WalRecord> walRecords = new ArrayList<>();
+        try (Wal wal = Wal.open(dir, SMALL, walRecords::add)) {
+            assertThat(walRecords).filteredOn(r -> r.traceId().equals(UNFINISHED)).isEqualTo(unfinished);
             assertThat(wal.recovery().truncation()).isNull();
         }
     }
@@ -208,7 +211,11 @@ class SegmentTest {
             for (int i = 0; i < 40; i++) {
                 finishedTraces(wal, 10);
                 for (Path f : allFiles()) {
-                    files.add(Files.getAttribute(f, "unix:ino"));
+                    try {
+                        files.add(Files.getAttribute(f, "unix:ino"));
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        // Renamed (kept as a spare, or written again) since the listing: counted under its new name.
+                    }
                 }
                 assertThat(Storage.FILES.spares(dir)).hasSizeLessThanOrEqualTo(SMALL.spareSegments());
             }
@@ -290,8 +297,9 @@ class SegmentTest {
             }
         }
 
-        try (Wal recovered = Wal.open(copy, SMALL)) {
-            List<WalRecord> records = recovered.recovery().records();
+        List<WalRecord> recoveredRecords = new ArrayList<>();
+        try (Wal recovered = Wal.open(copy, SMALL, recoveredRecords::add)) {
+            List<WalRecord> records = recoveredRecords;
             assertThat(records).endsWith(lastSegment.toArray(WalRecord[]::new));
             Set<UUID> open = new HashSet<>();
             unfinished.forEach(r -> open.add(r.traceId()));
@@ -312,8 +320,9 @@ class SegmentTest {
             }
         }
 
-        try (Wal wal = Wal.open(dir, SMALL)) {
-            assertThat(wal.recovery().records()).isEqualTo(legacy);
+        List<WalRecord> walRecords = new ArrayList<>();
+        try (Wal wal = Wal.open(dir, SMALL, walRecords::add)) {
+            assertThat(walRecords).isEqualTo(legacy);
             assertThat(wal.recovery().truncation()).isNull();
             finishedTraces(wal, 60);
             assertThat(wal.metrics().reusedSegments()).isPositive();

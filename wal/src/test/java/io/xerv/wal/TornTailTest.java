@@ -20,6 +20,7 @@ import static io.xerv.wal.WalFixtures.TIME;
 import static io.xerv.wal.WalFixtures.appendDurably;
 import static io.xerv.wal.WalFixtures.frameOffsets;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A log cut or damaged anywhere near its end recovers exactly the whole records before the damage,
@@ -90,8 +91,9 @@ class TornTailTest {
             int whole = wholeFramesBefore(cut);
             Path dir = copy("cut-" + cut, Arrays.copyOf(first, cut), null);
 
-            try (Wal wal = Wal.open(dir, Wal.Config.DEFAULT)) {
-                assertThat(wal.recovery().records()).as("cut at %d", cut).isEqualTo(RECORDS.subList(0, whole));
+            List<WalRecord> walRecords = new ArrayList<>();
+            try (Wal wal = Wal.open(dir, Wal.Config.DEFAULT, walRecords::add)) {
+                assertThat(walRecords).as("cut at %d", cut).isEqualTo(RECORDS.subList(0, whole));
                 if (offsets.contains(cut)) {
                     assertThat(wal.recovery().truncation()).as("cut at %d", cut).isNull();
                 } else {
@@ -115,10 +117,11 @@ class TornTailTest {
                 assertThat(appendDurably(wal, added)).isEqualTo(whole + 1);
             }
 
-            try (Wal wal = Wal.open(dir, Wal.Config.DEFAULT)) {
+            List<WalRecord> walRecords = new ArrayList<>();
+            try (Wal wal = Wal.open(dir, Wal.Config.DEFAULT, walRecords::add)) {
                 List<WalRecord> expected = new ArrayList<>(RECORDS.subList(0, whole));
                 expected.add(added);
-                assertThat(wal.recovery().records()).as("cut at %d", cut).isEqualTo(expected);
+                assertThat(walRecords).as("cut at %d", cut).isEqualTo(expected);
                 assertThat(wal.recovery().truncation()).isNull();
             }
         }
@@ -131,10 +134,11 @@ class TornTailTest {
         for (int bit = last * 8; bit < second.length * 8; bit++) {
             Path dir = copy("bit-" + bit, first, flip(second, bit));
 
-            try (Wal wal = Wal.open(dir, Wal.Config.DEFAULT)) {
+            List<WalRecord> walRecords = new ArrayList<>();
+            try (Wal wal = Wal.open(dir, Wal.Config.DEFAULT, walRecords::add)) {
                 List<WalRecord> expected = new ArrayList<>(RECORDS);
                 expected.addAll(LATER.subList(0, LATER.size() - 1));
-                assertThat(wal.recovery().records()).as("bit %d", bit).isEqualTo(expected);
+                assertThat(walRecords).as("bit %d", bit).isEqualTo(expected);
                 assertThat(wal.recovery().truncation()).as("bit %d", bit).startsWith(SECOND + " at offset " + last + ": ");
             }
             assertThat(Files.size(dir.resolve(SECOND))).as("bit %d", bit).isEqualTo(last);
@@ -142,7 +146,7 @@ class TornTailTest {
     }
 
     @Test
-    void aFlippedBitInAnEarlierSegmentEndsTheLogThereAndDeletesLaterSegments() throws IOException {
+    void aFlippedByteInsideTheLogStopsTheOpenNamingTheFrameAndChangesNothing() throws IOException {
         int lastFrame = RECORDS.size() - 1;
         List<Integer> bits = new ArrayList<>();
         for (int bit = offsets.get(lastFrame) * 8; bit < first.length * 8; bit++) {
@@ -154,15 +158,16 @@ class TornTailTest {
         }
         for (int bit : bits) {
             int frame = frameHolding(bit / 8);
-            Path dir = copy("bit-" + bit, flip(first, bit), second);
+            byte[] damaged = flip(first, bit);
+            Path dir = copy("bit-" + bit, damaged, second);
 
-            try (Wal wal = Wal.open(dir, Wal.Config.DEFAULT)) {
-                assertThat(wal.recovery().records()).as("bit %d", bit).isEqualTo(RECORDS.subList(0, frame));
-                assertThat(wal.recovery().truncation()).as("bit %d", bit)
-                        .startsWith(FIRST + " at offset " + offsets.get(frame) + ": ");
-                assertThat(dir.resolve(SECOND)).as("bit %d", bit).doesNotExist();
-            }
-            assertThat(Files.size(dir.resolve(FIRST))).as("bit %d", bit).isEqualTo(offsets.get(frame).longValue());
+            assertThatThrownBy(() -> Wal.open(dir, Wal.Config.DEFAULT))
+                    .as("bit %d", bit)
+                    .isInstanceOf(DamagedLogException.class)
+                    .hasMessageContaining("is damaged inside: " + FIRST + " at offset " + offsets.get(frame) + ": ")
+                    .hasMessageContaining("1 later segment follow");
+            assertThat(Files.readAllBytes(dir.resolve(FIRST))).as("bit %d", bit).isEqualTo(damaged);
+            assertThat(Files.readAllBytes(dir.resolve(SECOND))).as("bit %d", bit).isEqualTo(second);
         }
     }
 
@@ -172,10 +177,13 @@ class TornTailTest {
         byte[] damaged = flip(first, (offsets.get(lastFrame) + RecordDescriptor.TIME_OFFSET) * 8);
         Path dir = copy("read", damaged, second);
 
-        Wal.Recovery read = Wal.read(dir);
+        List<WalRecord> records = new ArrayList<>();
+        Wal.Recovery read = Wal.read(dir, records::add);
 
-        assertThat(read.records()).isEqualTo(RECORDS.subList(0, lastFrame));
-        assertThat(read.truncation()).startsWith(FIRST + " at offset " + offsets.get(lastFrame) + ": CRC32C mismatch");
+        assertThat(records).isEqualTo(RECORDS.subList(0, lastFrame));
+        assertThat(read.records()).isEqualTo(lastFrame);
+        assertThat(read.truncation()).startsWith(FIRST + " at offset " + offsets.get(lastFrame) + ": CRC32C mismatch")
+                .contains("damage inside the log");
         assertThat(Files.readAllBytes(dir.resolve(FIRST))).isEqualTo(damaged);
         assertThat(Files.readAllBytes(dir.resolve(SECOND))).isEqualTo(second);
         assertThat(Storage.FILES.list(dir)).hasSize(2);

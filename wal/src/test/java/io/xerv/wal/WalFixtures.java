@@ -89,6 +89,8 @@ final class WalFixtures {
         if (failed.get() != null) {
             throw new AssertionError("a record failed", failed.get());
         }
+        // The writer may still be rolling: let it finish before the caller looks at the files.
+        wal.awaitWriterIdle(10_000);
     }
 
     /** The frame of {@code r} as a byte array. */

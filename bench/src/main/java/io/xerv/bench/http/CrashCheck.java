@@ -38,11 +38,12 @@ public final class CrashCheck {
             System.err.println("usage: CrashCheck WAL_DIR ACK_FILE");
             System.exit(2);
         }
-        Wal.Recovery log = Wal.read(Path.of(args[0]));
+        // By trace, with carried blocks applied: a trace the log carried forward counts once. Every
+        // trace keeps all its records (the resumes are counted too).
+        io.xerv.host.engine.TraceLog.Index index = new io.xerv.host.engine.TraceLog.Index(id -> true);
+        Wal.Recovery log = Wal.read(Path.of(args[0]), index);
         Map<UUID, Counts> byTrace = new HashMap<>();
-        // By trace, with carried blocks applied: a trace the log carried forward counts once.
-        for (WalRecord r : io.xerv.host.engine.TraceLog.index(log.records()).values().stream()
-                .flatMap(t -> t.records().stream()).toList()) {
+        for (WalRecord r : index.traces().values().stream().flatMap(t -> t.records().stream()).toList()) {
             Counts c = byTrace.computeIfAbsent(r.traceId(), k -> new Counts());
             switch (r) {
                 case WalRecord.TraceStart s -> c.starts++;
@@ -100,7 +101,7 @@ public final class CrashCheck {
                 }
             }
         }
-        System.out.printf("log: %d records in %d segment(s)%s%n", log.records().size(), log.segments(),
+        System.out.printf("log: %d records in %d segment(s)%s%n", log.records(), log.segments(),
                 log.truncation() == null ? "" : ", damaged tail: " + log.truncation());
         System.out.printf("acknowledged traces: %d (%d duplicate acknowledgements); other answers: %d%n",
                 acked.size(), duplicateAcks, refusals);

@@ -18,10 +18,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code xerv deploy FILE}: deploys a flow to a running host (a new pipeline, or a new version of one). */
+/**
+ * {@code xerv deploy FILE}: deploys a flow to a running host (a new pipeline, or a new version of one).
+ * The host records it in its data directory, so it is deployed again when the host restarts.
+ */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {"Deploys a flow file to a running host: a new pipeline, or a new version of a deployed one",
-                "(its running traces finish on the old version). Exit codes: 0 deployed, 1 refused, 2 bad usage or no host."})
+                "(its running traces finish on the old version). The host records the deployment in its data",
+                "directory and deploys it again when it restarts, until the flows folder changes the same flow.",
+                "Exit codes: 0 deployed, 1 refused, 2 bad usage or no host."})
 final class DeployCommand implements Callable<Integer> {
 
     @Spec

@@ -65,17 +65,19 @@ final class InspectCommand implements Callable<Integer> {
             err.println("xerv inspect: " + dataDir + " holds no write-ahead log (no wal folder)");
             return XervCli.USAGE;
         }
-        Wal.Recovery rec = Wal.read(walDir);
+        // Streamed: a trace that ended keeps its start and end only, the one asked for keeps everything.
+        TraceLog.Index index = new TraceLog.Index(id -> id.equals(trace));
+        Wal.Recovery rec = Wal.read(walDir, index);
         if (rec.truncation() != null) {
-            out.println("log damaged at " + rec.truncation() + " (a host opening it truncates there)");
+            out.println("log damaged at " + rec.truncation() + " (see xerv wal check)");
         }
-        Map<UUID, TraceLog> traces = TraceLog.index(rec.records());
+        Map<UUID, TraceLog> traces = index.traces();
         if (trace == null) {
-            out.printf("%d records in %d segments, %d traces%n", rec.records().size(), rec.segments(), traces.size());
+            out.printf("%d records in %d segments, %d traces%n", rec.records(), rec.segments(), traces.size());
             for (TraceLog t : traces.values()) {
                 String status = t.ended() ? t.records().get(t.records().size() - 1).type().name().toLowerCase() : "unfinished";
                 out.printf("  %s  %-20s %-15s %3d records, %3d node runs done%n", t.traceId(),
-                        t.start() == null ? "?" : t.start().pipeline(), status, t.records().size(), t.completedRuns());
+                        t.start() == null ? "?" : t.start().pipeline(), status, t.recordCount(), t.completedRuns());
             }
             return XervCli.OK;
         }

@@ -61,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 return XervCli.USAGE;
             }
-            Optional<TraceLog> recorded = engine.recordedTrace(trace);
+            Optional<TraceLog> recorded = TraceLog.read(dataDir.resolve("wal"), trace);
             if (recorded.isEmpty()) {
                 err.println("xerv replay: the log in " + dataDir + " holds no records of trace " + trace);
                 return XervCli.USAGE;

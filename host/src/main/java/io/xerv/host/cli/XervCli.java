@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code xerv} command line. */
 @Command(name = "xerv", mixinStandardHelpOptions = true, versionProvider = XervCli.Version.class,
         description = "Xerv: run YAML flows of nodes over a memory-mapped arena.",
-        subcommands = {ServeCommand.class, DeployCommand.class, PipelinesCommand.class, RunCommand.class, ValidateCommand.class, InspectCommand.class, ReplayCommand.class, NodesCommand.class,
+        subcommands = {ServeCommand.class, DeployCommand.class, PipelinesCommand.class, RunCommand.class, ValidateCommand.class, InspectCommand.class, ReplayCommand.class, NodesCommand.class, WalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class XervCli {
 

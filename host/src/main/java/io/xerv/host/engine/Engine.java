@@ -57,6 +57,9 @@ public final class Engine implements AutoCloseable {
     private final ArenaStore arenas;
     final Wal wal;
     private final Map<UUID, TraceLog> unfinished;
+    /** What the log held of each trace at start: unfinished ones whole, ended ones their start and end. */
+    private final Map<UUID, TraceLog> recorded;
+    private final DataDirLock lock;
     /** False with durability {@code none}: nothing is durable, so nothing waits for the log. */
     final boolean waitsForLog;
     private volatile long recoveryMillis = -1;
@@ -73,18 +76,41 @@ public final class Engine implements AutoCloseable {
         this.clock = config.clock();
         this.registry = config.registry();
         this.linker = new Linker(registry, config.services());
-        this.arenas = ArenaStore.open(config.dataDir().resolve("arenas"), config.arenas());
+        // Before anything in the directory is opened: a second host fails here, touching nothing.
+        this.lock = DataDirLock.take(config.dataDir());
         try {
-            this.wal = Wal.open(config.dataDir().resolve("wal"), config.wal());
+            this.arenas = ArenaStore.open(config.dataDir().resolve("arenas"), config.arenas());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        // The log is streamed: each record lands in its trace's log, and an ended trace keeps little.
+        TraceLog.Index index = new TraceLog.Index(id -> false);
+        try {
+            this.wal = Wal.open(config.dataDir().resolve("wal"), config.wal(), index);
+        } catch (io.xerv.wal.DamagedLogException e) {
+            arenas.close();
+            lock.close();
+            Path dir = config.dataDir();
+            throw new IllegalStateException(e.getMessage() + ". Run `xerv wal check --data-dir " + dir
+                    + "` to list every problem, then `xerv wal repair --data-dir " + dir + "` to cut the log at the"
+                    + " first one (the segments after it are moved into " + dir.resolve(WAL_QUARANTINE) + "; nothing is"
+                    + " deleted)", e);
         } catch (IOException e) {
             arenas.close();
+            lock.close();
             throw new UncheckedIOException("cannot open the write-ahead log in " + config.dataDir().resolve("wal")
                     + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            arenas.close();
+            lock.close();
+            throw e;
         }
         // A trace suspended for days must not keep the log from being purged (TraceLog reads the copies).
         wal.carryLongLivedTraces(Wal.DEFAULT_CARRY_AFTER_SEGMENTS);
+        this.recorded = index.traces();
         Map<UUID, TraceLog> open = new LinkedHashMap<>();
-        TraceLog.index(wal.recovery().records()).forEach((id, log) -> {
+        recorded.forEach((id, log) -> {
             // A trace whose bytes were logged but whose start never was was never acknowledged.
             if (!log.ended() && log.start() != null) {
                 open.put(id, log);
@@ -115,7 +141,15 @@ public final class Engine implements AutoCloseable {
         });
     }
 
-    /** Starts an engine. Close it to stop its threads and unmap its arenas. */
+    /** The folder of a data directory where a log repair moves what it cuts off. */
+    public static final String WAL_QUARANTINE = "wal-quarantine";
+
+    /**
+     * Starts an engine. Close it to stop its threads and unmap its arenas.
+     *
+     * @throws IllegalStateException when another host uses the data directory, or its log is damaged
+     *     inside (the message names the damage and the repair command)
+     */
     public static Engine start(EngineConfig config) {
         return new Engine(config);
     }
@@ -291,6 +325,7 @@ public final class Engine implements AutoCloseable {
                 WalRecord.TraceFailed end = new WalRecord.TraceFailed(id, clock.getAsLong(), restored.problem());
                 append(end, null, IGNORE);
                 log.records.add(end);
+                log.recordCount++;
                 log.end = end;
                 failedAtRecovery.put(id, log);
                 continue;
@@ -439,6 +474,36 @@ public final class Engine implements AutoCloseable {
         }));
     }
 
+    /**
+     * Ends an unfinished trace of the log that no deployed flow has resumed: records it as ended with
+     * {@code why} (a reason starting with "cancelled" reads as cancelled) and finishes its arena.
+     *
+     * @return completes once the end record is durable; fails when the trace is not such a trace, or
+     *     with the log's failure
+     */
+    public Future<Void> cancelUnfinished(UUID id, String why) {
+        TraceLog log;
+        synchronized (this) {
+            log = unfinished.remove(id);
+        }
+        if (log == null) {
+            return Future.failedFuture(new IllegalArgumentException("no unfinished trace " + id + " waits for its flow"));
+        }
+        Promise<Void> done = Promise.promise();
+        append(new WalRecord.TraceFailed(id, clock.getAsLong(), why), null, (lsn, err) -> {
+            if (err == null) {
+                arenas.find(id).ifPresent(arenas::finish);
+                done.tryComplete();
+            } else {
+                synchronized (this) {
+                    unfinished.putIfAbsent(id, log);
+                }
+                done.tryFail(err);
+            }
+        });
+        return done.future();
+    }
+
     /** The number of traces running or suspended. */
     public int liveTraces() {
         return live.size();
@@ -464,13 +529,15 @@ public final class Engine implements AutoCloseable {
     /**
      * What the write-ahead log recorded of a trace when this engine started (finished or not), or
      * empty when the log holds none of its records (its segments were purged, or it never ran here).
+     * Of a trace that had ended only its start and end records are kept ({@link TraceLog#read} reads
+     * them all).
      */
     public Optional<TraceLog> recordedTrace(UUID id) {
         TraceLog failed = failedAtRecovery.get(id);
         if (failed != null) {
             return Optional.of(failed);
         }
-        return Optional.ofNullable(TraceLog.index(wal.recovery().records()).get(id));
+        return Optional.ofNullable(recorded.get(id));
     }
 
     /**
@@ -589,8 +656,12 @@ public final class Engine implements AutoCloseable {
             // Closing anyway.
         }
         workers.shutdownNow();
-        wal.close();
-        arenas.close();
+        try {
+            wal.close();
+            arenas.close();
+        } finally {
+            lock.close();
+        }
     }
 
     /** Connects a handle to a run that is created on its context a moment later. */

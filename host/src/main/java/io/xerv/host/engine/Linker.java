@@ -16,16 +16,12 @@ import io.xerv.plugin.NodeFactory;
 import io.xerv.plugin.Values;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,7 +201,7 @@ public final class Linker {
             }
         }
         byte[] cfg = toBytes(ValueCodec.encode(def.config()));
-        return new CompiledFlow(def, digest(def), nodes, edges, index, cfg, ints(sinks));
+        return new CompiledFlow(def, def.digest(), nodes, edges, index, cfg, ints(sinks));
     }
 
     /**
@@ -330,16 +326,6 @@ public final class Linker {
             throw new IllegalStateException("flow " + def.name() + " has a cycle the loader did not report");
         }
         return order;
-    }
-
-    private static String digest(FlowDefinition def) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(def.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] toBytes(ByteBuffer b) {

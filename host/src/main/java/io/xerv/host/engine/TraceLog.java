@@ -24,6 +24,9 @@ public final class TraceLog {
     final Map<String, WalRecord.TraceSuspended> suspended = new HashMap<>();
     final Map<String, WalRecord.TraceResumed> resumed = new HashMap<>();
     WalRecord end;
+    int recordCount;
+    /** For a trace that ended and kept only its start and end: how many node runs completed. */
+    private int endedRuns = -1;
     final List<WalRecord> records = new ArrayList<>();
     final List<WalRecord.ArenaData> arenaData = new ArrayList<>();
 
@@ -37,57 +40,121 @@ public final class TraceLog {
      * is ignored, and the records it copied still count.
      */
     public static Map<UUID, TraceLog> index(List<WalRecord> records) {
-        Map<UUID, TraceLog> out = new LinkedHashMap<>();
-        Map<UUID, List<WalRecord>> blocks = new HashMap<>();
-        for (WalRecord r : records) {
+        Index index = new Index(id -> true);
+        records.forEach(index);
+        return index.traces();
+    }
+
+    /**
+     * Groups records by trace as a log scan hands them over one at a time, keeping only what each
+     * trace needs: an unfinished trace (or one {@code whole} selects) keeps all its records; a trace
+     * that ended keeps its start and end records only, so memory grows with the unfinished traces, not
+     * with the log. A whole block of {@link WalRecord.Carried} copies (a long-lived trace the log
+     * carried forward) replaces what came before it of its trace; a block cut short (by a crash while
+     * it was written, or by another record of its trace) is ignored, and the records it copied still
+     * count. Not thread-safe.
+     */
+    public static final class Index implements java.util.function.Consumer<WalRecord> {
+        private final java.util.function.Predicate<UUID> whole;
+        private final Map<UUID, TraceLog> traces = new LinkedHashMap<>();
+        /** Carried blocks being read, by trace: at most one per long-lived trace. */
+        private final Map<UUID, List<WalRecord>> blocks = new HashMap<>();
+
+        public Index(java.util.function.Predicate<UUID> whole) {
+            this.whole = whole;
+        }
+
+        @Override
+        public void accept(WalRecord r) {
             if (r instanceof WalRecord.Checkpoint) {
-                continue;
+                return;
             }
             if (r instanceof WalRecord.Carried c) {
-                List<WalRecord> block = c.index() == 0 ? new ArrayList<>(c.count()) : blocks.get(c.traceId());
-                if (block == null || block.size() != c.index()) {
-                    blocks.remove(c.traceId());
-                    continue;
-                }
-                block.add(c.record());
-                if (c.last()) {
-                    blocks.remove(c.traceId());
-                    TraceLog t = new TraceLog(c.traceId());
-                    for (WalRecord copied : block) {
-                        t.add(copied);
-                    }
-                    out.put(c.traceId(), t);
-                } else {
-                    blocks.put(c.traceId(), block);
-                }
-                continue;
+                carried(c);
+                return;
             }
             if (!blocks.isEmpty()) {
+                // Any other record of the trace cuts its open block short.
                 blocks.remove(r.traceId());
             }
-            out.computeIfAbsent(r.traceId(), TraceLog::new).add(r);
+            TraceLog t = traces.computeIfAbsent(r.traceId(), TraceLog::new);
+            t.add(r);
+            if (t.end == r && !whole.test(r.traceId())) {
+                traces.put(r.traceId(), t.ended(r));
+            }
         }
-        return out;
+
+        private void carried(WalRecord.Carried c) {
+            UUID id = c.traceId();
+            List<WalRecord> block = c.index() == 0 ? new ArrayList<>(c.count()) : blocks.get(id);
+            if (block == null || block.size() != c.index()) {
+                blocks.remove(id);
+                return;
+            }
+            block.add(c.record());
+            if (!c.last()) {
+                blocks.put(id, block);
+                return;
+            }
+            blocks.remove(id);
+            TraceLog t = new TraceLog(id);
+            for (WalRecord copied : block) {
+                t.add(copied);
+            }
+            traces.put(id, t.end != null && !whole.test(id) ? t.ended(t.end) : t);
+        }
+
+        /** The traces so far, in the order of their first record. */
+        public Map<UUID, TraceLog> traces() {
+            return traces;
+        }
+    }
+
+    /** What is kept of a trace that ended: its start and end, and how many records it had. */
+    private TraceLog ended(WalRecord last) {
+        TraceLog t = new TraceLog(traceId);
+        t.start = start;
+        t.end = last;
+        t.recordCount = recordCount;
+        t.endedRuns = done.size();
+        if (start != null) {
+            t.records.add(start);
+        }
+        t.records.add(last);
+        return t;
+    }
+
+    /** Reads every record of one trace from the log in {@code walDir}, without changing the log. */
+    public static java.util.Optional<TraceLog> read(java.nio.file.Path walDir, UUID trace) throws java.io.IOException {
+        Index index = new Index(trace::equals);
+        io.xerv.wal.Wal.read(walDir, r -> {
+            if (r.traceId().equals(trace)) {
+                index.accept(r);
+            }
+        });
+        return java.util.Optional.ofNullable(index.traces().get(trace));
     }
 
     private void add(WalRecord r) {
+        TraceLog t = this;
+        recordCount++;
         records.add(r);
         switch (r) {
-            case WalRecord.TraceStart s -> start = s;
+            case WalRecord.TraceStart s -> t.start = s;
             case WalRecord.NodeStart s -> {
-                starts.merge(s.runKey(), 1, Integer::sum);
-                startTimes.put(s.runKey(), s.timeMillis());
+                t.starts.merge(s.runKey(), 1, Integer::sum);
+                t.startTimes.put(s.runKey(), s.timeMillis());
             }
             case WalRecord.NodeDone d -> {
-                done.put(d.runKey(), d);
+                t.done.put(d.runKey(), d);
                 // A pure node's start is not logged; its NodeDone carries the start time.
-                startTimes.putIfAbsent(d.runKey(), d.timeMillis());
+                t.startTimes.putIfAbsent(d.runKey(), d.timeMillis());
             }
-            case WalRecord.TraceSuspended s -> suspended.put(s.runKey(), s);
-            case WalRecord.TraceResumed s -> resumed.put(s.hookId(), s);
-            case WalRecord.TraceComplete c -> end = c;
-            case WalRecord.TraceFailed f -> end = f;
-            case WalRecord.ArenaData a -> arenaData.add(a);
+            case WalRecord.TraceSuspended s -> t.suspended.put(s.runKey(), s);
+            case WalRecord.TraceResumed s -> t.resumed.put(s.hookId(), s);
+            case WalRecord.TraceComplete c -> t.end = c;
+            case WalRecord.TraceFailed f -> t.end = f;
+            case WalRecord.ArenaData a -> t.arenaData.add(a);
             default -> {
             }
         }
@@ -107,14 +174,19 @@ public final class TraceLog {
         return end != null;
     }
 
-    /** Every record of the trace, in log order. */
+    /** How many records the log holds of the trace (a trace that ended keeps only its first and last). */
+    public int recordCount() {
+        return recordCount;
+    }
+
+    /** Every record of the trace kept, in log order (for a trace that ended: its start and end record). */
     public List<WalRecord> records() {
         return records;
     }
 
     /** How many node runs completed. */
     public int completedRuns() {
-        return done.size();
+        return endedRuns >= 0 ? endedRuns : done.size();
     }
 
     int startsOf(String key) {

@@ -255,11 +255,11 @@ public final class HttpApi {
         api(r, HttpMethod.GET, "/pipelines/:name", "pipeline:read", ctx ->
                 json(ctx, 200, pipelineJson(controller.get(name(ctx)).orElseThrow(() -> unknown(ctx)))));
         apiBlocking(r, HttpMethod.PUT, "/pipelines/:name", "pipeline:write", ctx -> deploy(ctx, name(ctx)));
-        api(r, HttpMethod.DELETE, "/pipelines/:name", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.delete(name(ctx)))));
-        api(r, HttpMethod.POST, "/pipelines/:name/start", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.start(name(ctx)))));
-        api(r, HttpMethod.POST, "/pipelines/:name/pause", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.pause(name(ctx)))));
-        api(r, HttpMethod.POST, "/pipelines/:name/resume", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.resume(name(ctx)))));
-        api(r, HttpMethod.POST, "/pipelines/:name/stop", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.stop(name(ctx)))));
+        apiBlocking(r, HttpMethod.DELETE, "/pipelines/:name", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.delete(name(ctx)))));
+        apiBlocking(r, HttpMethod.POST, "/pipelines/:name/start", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.start(name(ctx)))));
+        apiBlocking(r, HttpMethod.POST, "/pipelines/:name/pause", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.pause(name(ctx)))));
+        apiBlocking(r, HttpMethod.POST, "/pipelines/:name/resume", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.resume(name(ctx)))));
+        apiBlocking(r, HttpMethod.POST, "/pipelines/:name/stop", "pipeline:write", ctx -> json(ctx, 200, pipelineJson(controller.stop(name(ctx)))));
         api(r, HttpMethod.POST, "/pipelines/:name/drain", "pipeline:write", this::drain);
         api(r, HttpMethod.POST, "/pipelines/:name/breaker/reset", "pipeline:write", ctx ->
                 json(ctx, 200, pipelineJson(controller.resetBreaker(name(ctx)))));
@@ -323,7 +323,8 @@ public final class HttpApi {
 
     /**
      * As {@link #api}, for handlers that may block: deploying and validating create nodes, and a WASM
-     * module compiles or a JS engine starts on the way. They run on a worker thread, not an event loop.
+     * module compiles or a JS engine starts on the way; lifecycle changes are recorded in the data
+     * directory. They run on a worker thread, not an event loop.
      */
     private void apiBlocking(Router r, HttpMethod method, String path, String scope, Handler<RoutingContext> h) {
         r.route(method, API + path).blockingHandler(guarded(scope, h), false);
@@ -391,8 +392,14 @@ public final class HttpApi {
 
     private void health(RoutingContext ctx) {
         boolean down = controller.shuttingDown();
-        json(ctx, down ? 503 : 200, new JsonObject()
-                .put("status", down ? "shutting_down" : "ok")
+        // A log that cannot write (a full disk) fails every trace start: degraded, with the reason.
+        String walProblem = controller.engine().wal().writeProblem();
+        JsonObject body = new JsonObject()
+                .put("status", down ? "shutting_down" : walProblem != null ? "degraded" : "ok");
+        if (walProblem != null) {
+            body.put("reason", walProblem);
+        }
+        json(ctx, down || walProblem != null ? 503 : 200, body
                 .put("pipelines", controller.list().size())
                 .put("liveTraces", controller.engine().liveTraces())
                 .put("unrecoveredTraces", controller.unrecoveredTraces())
@@ -522,7 +529,7 @@ public final class HttpApi {
             try {
                 status = TraceStatus.valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new HttpError(400, "bad request", "status must be one of running, completed, failed, suspended, cancelled; got '" + s + "'");
+                throw new HttpError(400, "bad request", "status must be one of running, completed, failed, suspended, cancelled, stranded; got '" + s + "'");
             }
         }
         int limit = 100;

@@ -72,14 +72,21 @@ public final class PipelineController implements AutoCloseable {
      *     environment); returns null for an unknown name
      * @param keepFinishedTraces finished traces whose reports stay queryable through the API
      * @param baseDir what relative paths of flows deployed as text resolve against (file triggers)
+     * @param deployments the folder where deployments and lifecycle changes made through the API are
+     *     recorded ({@code <data-dir>/pipelines}), or null to record nothing
      */
-    public record Options(Function<String, String> secrets, int keepFinishedTraces, Path baseDir) {
+    public record Options(Function<String, String> secrets, int keepFinishedTraces, Path baseDir, Path deployments) {
         public Options {
             Objects.requireNonNull(secrets, "secrets");
             Objects.requireNonNull(baseDir, "baseDir");
             if (keepFinishedTraces < 0) {
                 throw new IllegalArgumentException("keepFinishedTraces must be >= 0, got " + keepFinishedTraces);
             }
+        }
+
+        /** Options that record no deployments. */
+        public Options(Function<String, String> secrets, int keepFinishedTraces, Path baseDir) {
+            this(secrets, keepFinishedTraces, baseDir, null);
         }
 
         /** Secrets from the environment, 10,000 finished traces kept, the working directory. */
@@ -95,6 +102,12 @@ public final class PipelineController implements AutoCloseable {
     private final ConcurrentHashMap<String, Webhook> webhooks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, Pipeline.Live> live = new ConcurrentHashMap<>();
     private final FinishedTraces finished;
+    /** Deployments made through the API, kept for the next start; null when nothing is recorded. */
+    private final Deployments deployments;
+    /** The digest of each pipeline's flow in the flows folder, as deployed at start. */
+    private final ConcurrentHashMap<String, String> folderDigests = new ConcurrentHashMap<>();
+    /** Unfinished traces of the log resumed since the start. */
+    private final java.util.concurrent.atomic.AtomicInteger resumed = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean shuttingDown;
 
     /** A controller over a started engine; it does not own the engine (closing it leaves the engine open). */
@@ -103,6 +116,7 @@ public final class PipelineController implements AutoCloseable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.options = Objects.requireNonNull(options, "options");
         this.finished = new FinishedTraces(options.keepFinishedTraces());
+        this.deployments = options.deployments() == null ? null : new Deployments(options.deployments());
     }
 
     /** The engine the traces run on. */
@@ -145,16 +159,40 @@ public final class PipelineController implements AutoCloseable {
     }
 
     /**
-     * Deploys a flow from YAML text. A new name becomes a new pipeline (running when {@code start});
-     * a deployed name gets a new version that new traces run from now on, while traces of older
-     * versions finish (redeploying the same text changes nothing). The pipeline's state is kept on
-     * redeploy.
+     * Deploys a flow from YAML text, as the API does. A new name becomes a new pipeline (running when
+     * {@code start}); a deployed name gets a new version that new traces run from now on, while traces
+     * of older versions finish (redeploying the same flow changes nothing). The pipeline's state is
+     * kept on redeploy. Unfinished traces of the same flow (by {@link FlowDefinition#digest()}) that
+     * waited for it resume.
+     *
+     * <p>When the controller records deployments, the flow's YAML and the pipeline's state are written
+     * under the data directory before this returns, and the next start deploys it again (see
+     * {@link #redeployRecorded}).
      *
      * @throws FlowException when the flow does not validate
      * @throws Refusal CONFLICT or SHUTTING_DOWN, as for {@link #deploy(String, String)}
+     * @throws java.io.UncheckedIOException when the flow was deployed but could not be recorded
      */
     public PipelineInfo deploy(String sourceName, String yamlText, boolean start) throws FlowException {
-        return install(new Prepared(compile(FlowLoader.parse(sourceName, yamlText, engine.registry())), options.baseDir()), start);
+        CompiledFlow flow = compile(FlowLoader.parse(sourceName, yamlText, engine.registry()));
+        String name = flow.name();
+        String digest = flow.digest();
+        // Deploy and record under one lock: of two deploys at once, the one that runs is the one recorded.
+        synchronized (this) {
+            PipelineInfo info = install(new Prepared(flow, options.baseDir(), null), start);
+            if (deployments != null) {
+                try {
+                    Pipeline p = pipelines.get(name);
+                    deployments.deployed(name, flow.version(), digest, yamlText, sourceName, folderDigests.get(name),
+                            p == null ? PipelineState.STOPPED : p.state, System.currentTimeMillis());
+                    pruneRecorded(name);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("pipeline '" + name + "' was deployed but cannot be recorded in "
+                            + deployments.root() + ", so it will not be deployed again at the next start: " + e.getMessage(), e);
+                }
+            }
+            return info;
+        }
     }
 
     /**
@@ -168,8 +206,12 @@ public final class PipelineController implements AutoCloseable {
         return install(prepare(file), true);
     }
 
-    /** A flow file loaded and linked, not yet deployed: {@link #install(Prepared, boolean)} deploys it. */
-    public record Prepared(CompiledFlow flow, Path baseDir) {
+    /**
+     * A flow loaded and linked, not yet deployed: {@link #install(Prepared, boolean)} deploys it.
+     *
+     * @param file the flow file it came from (a flows folder's), or null for YAML text
+     */
+    public record Prepared(CompiledFlow flow, Path baseDir, Path file) {
     }
 
     /**
@@ -183,7 +225,7 @@ public final class PipelineController implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such flow file: " + file);
         }
-        return new Prepared(compile(FlowLoader.load(file, engine.registry())), file.toAbsolutePath().getParent());
+        return new Prepared(compile(FlowLoader.load(file, engine.registry())), file.toAbsolutePath().getParent(), file);
     }
 
     /**
@@ -193,12 +235,19 @@ public final class PipelineController implements AutoCloseable {
      * @throws Refusal CONFLICT or SHUTTING_DOWN, as for {@link #deploy(String, String)}
      */
     public PipelineInfo install(Prepared prepared, boolean start) {
+        String name = prepared.flow().name();
+        String digest = prepared.flow().digest();
+        PipelineInfo info;
         try {
-            return install(prepared.flow(), prepared.baseDir(), start);
+            info = install(prepared.flow(), prepared.baseDir(), start);
         } catch (Refusal r) {
             prepared.flow().close();
             throw r;
         }
+        if (prepared.file() != null) {
+            folderDigests.put(name, digest);
+        }
+        return info;
     }
 
     private CompiledFlow compile(FlowDefinition def) throws FlowException {
@@ -238,7 +287,8 @@ public final class PipelineController implements AutoCloseable {
                 p = new Pipeline(this, def.name(), flow.definition().settings());
             }
             synchronized (p) {
-                if (!created && p.current.flow.digest().equals(flow.digest())) {
+                if (!created && p.current.flow.digest().equals(flow.digest())
+                        && p.current.flow.definition().settings().equals(def.settings())) {
                     flow.close();
                     return p.info();
                 }
@@ -259,9 +309,105 @@ public final class PipelineController implements AutoCloseable {
                 } else {
                     p.versionDeployed(v);
                 }
+                resumeWaiting(p);
                 return p.info();
             }
         }
+    }
+
+    /**
+     * Deploys again what was deployed and changed through the API before the host last stopped. Call
+     * it at start, after the flows folder's flows are installed and before {@link #recover()}.
+     *
+     * <p>Precedence: a recorded deployment is deployed on top of the flows folder's flow of the same
+     * name, unless that flow changed since the recorded deployment was made (its digest differs from
+     * the one recorded with it, or the folder gained a flow of that name): then the folder's flow runs
+     * and the recorded deployment is forgotten. A recorded lifecycle state (paused, stopped) applies
+     * to the pipeline either way. Older recorded versions that unfinished traces ran are deployed
+     * first, so that those traces resume and finish on them.
+     *
+     * @param errors gets a line for each recorded deployment that cannot be deployed again
+     */
+    public void redeployRecorded(List<String> errors) {
+        if (deployments == null) {
+            return;
+        }
+        for (Deployments.Entry e : deployments.load(errors)) {
+            Path where = deployments.folder(e.name());
+            try {
+                redeploy(e, where, errors);
+            } catch (IOException | RuntimeException ex) {
+                errors.add(where + ": the recorded deployment of pipeline '" + e.name() + "' cannot be applied: " + ex.getMessage());
+            }
+        }
+    }
+
+    private void redeploy(Deployments.Entry e, Path where, List<String> errors) throws IOException {
+        String name = e.name();
+        Deployments.Deployed d = e.version();
+        if (d != null) {
+            String folder = folderDigests.get(name);
+            if (folder != null && !folder.equals(d.supersedes())) {
+                LOG.info("pipeline {}: its flow in the flows folder changed since version {} was deployed through the API;"
+                        + " the folder's flow runs", name, d.version());
+                deployments.forgetVersion(name);
+            } else {
+                java.util.Set<String> older = new java.util.LinkedHashSet<>();
+                for (io.xerv.host.engine.TraceLog t : engine.unfinishedTraces()) {
+                    if (t.start().pipeline().equals(name) && !t.start().digest().equals(d.digest())) {
+                        older.add(t.start().digest());
+                    }
+                }
+                for (String digest : older) {
+                    Optional<Path> file = deployments.versionFile(name, digest);
+                    if (file.isPresent()) {
+                        installRecorded(name, Files.readString(file.get(), StandardCharsets.UTF_8), d.source(), where, errors);
+                    }
+                }
+                if (!installRecorded(name, deployments.yaml(e), d.source(), where, errors)) {
+                    return;
+                }
+                pruneRecorded(name);
+            }
+        }
+        Pipeline p = pipelines.get(name);
+        if (p == null) {
+            LOG.info("pipeline {}: recorded as {} but no longer deployed; its record is removed", name, e.state().label());
+            deployments.remove(name);
+            return;
+        }
+        synchronized (p) {
+            switch (e.state()) {
+                case RUNNING, PAUSED -> {
+                    if (p.state == PipelineState.STOPPED) {
+                        p.start();
+                    }
+                    if (e.state() == PipelineState.PAUSED) {
+                        p.pause();
+                    }
+                }
+                default -> {
+                    if (p.state != PipelineState.STOPPED) {
+                        p.stop("pipeline '" + name + "' was stopped before the host's last stop");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Installs a recorded flow (not started when new); false when it does not deploy (reported in errors). */
+    private boolean installRecorded(String name, String yaml, String source, Path where, List<String> errors) {
+        try {
+            install(new Prepared(compile(FlowLoader.parse(source, yaml, engine.registry())), options.baseDir(), null), false);
+            return true;
+        } catch (FlowException fe) {
+            for (FlowError error : fe.errors()) {
+                errors.add(where + ": recorded deployment of pipeline '" + name + "': " + error);
+            }
+        } catch (Refusal r) {
+            errors.add(where + ": recorded deployment of pipeline '" + name + "': " + r.getMessage());
+        }
+        return false;
     }
 
     /** The webhook bindings of a flow, refused when another pipeline holds one of its method and path pairs. */
@@ -329,6 +475,7 @@ public final class PipelineController implements AutoCloseable {
         Pipeline p = pipeline(name);
         synchronized (p) {
             p.start();
+            recordState(p);
             return p.info();
         }
     }
@@ -342,6 +489,7 @@ public final class PipelineController implements AutoCloseable {
         Pipeline p = pipeline(name);
         synchronized (p) {
             p.pause();
+            recordState(p);
             return p.info();
         }
     }
@@ -355,6 +503,7 @@ public final class PipelineController implements AutoCloseable {
         Pipeline p = pipeline(name);
         synchronized (p) {
             p.resume();
+            recordState(p);
             return p.info();
         }
     }
@@ -373,9 +522,24 @@ public final class PipelineController implements AutoCloseable {
         } catch (Refusal r) {
             return Future.failedFuture(r);
         }
+        Future<PipelineInfo> f;
         synchronized (p) {
-            return p.drain().map(v -> p.info());
+            f = p.drain().map(v -> p.info());
         }
+        if (deployments != null) {
+            // Called on an event loop: the file is written on a worker. A drain ends stopped; a start
+            // that came first is recorded as the state it left.
+            engine.vertx().executeBlocking(() -> {
+                synchronized (p) {
+                    if (pipelines.get(name) == p) {
+                        deployments.state(name, p.state);
+                    }
+                }
+                return null;
+            }, false).onFailure(e -> LOG.error("pipeline {} is draining but its state cannot be recorded in {}: {}",
+                    name, deployments.root(), e.toString()));
+        }
+        return f;
     }
 
     /**
@@ -388,6 +552,7 @@ public final class PipelineController implements AutoCloseable {
         Pipeline p = pipeline(name);
         synchronized (p) {
             p.stop("pipeline '" + name + "' was stopped");
+            recordState(p);
             return p.info();
         }
     }
@@ -406,6 +571,14 @@ public final class PipelineController implements AutoCloseable {
             webhooks.values().removeIf(w -> w.pipeline.equals(name));
             if (p.meters != null) {
                 p.meters.remove();
+            }
+            if (deployments != null) {
+                try {
+                    deployments.remove(name);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("pipeline '" + name + "' was deleted but its record in "
+                            + deployments.root() + " cannot be removed, so the next start deploys it again: " + e.getMessage(), e);
+                }
             }
             return p.info();
         }
@@ -446,6 +619,36 @@ public final class PipelineController implements AutoCloseable {
         Pipeline p = pipeline(name);
         p.breaker.reset();
         return p.info();
+    }
+
+    /** Records a pipeline's lifecycle state for the next start. Does file I/O: not on an event loop. */
+    private void recordState(Pipeline p) {
+        if (deployments == null) {
+            return;
+        }
+        try {
+            deployments.state(p.name, p.state);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("pipeline '" + p.name + "' is " + p.state.label()
+                    + " but its state cannot be recorded in " + deployments.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the recorded version files of a pipeline that none of its versions runs any more. */
+    private void pruneRecorded(String name) throws IOException {
+        Pipeline p = pipelines.get(name);
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        if (p != null) {
+            for (Pipeline.Version v : p.versions) {
+                keep.add(v.flow.digest());
+            }
+        }
+        for (io.xerv.host.engine.TraceLog t : engine.unfinishedTraces()) {
+            if (t.start().pipeline().equals(name)) {
+                keep.add(t.start().digest());
+            }
+        }
+        deployments.prune(name, keep);
     }
 
     private Pipeline pipeline(String name) {
@@ -511,7 +714,8 @@ public final class PipelineController implements AutoCloseable {
 
     /**
      * A trace's report: live traces are asked for a fresh snapshot; finished ones come from the
-     * kept reports; traces this host's write-ahead log showed at start-up answer with their status.
+     * kept reports; traces this host's write-ahead log showed at start-up answer with their status,
+     * unfinished ones whose flow is not deployed as {@code stranded} with {@code waitingFor}.
      *
      * @return the trace, or empty when this host knows nothing of it
      */
@@ -524,7 +728,40 @@ public final class PipelineController implements AutoCloseable {
         if (done != null) {
             return Future.succeededFuture(Optional.of(TraceView.packed(done)));
         }
+        io.xerv.host.engine.TraceLog waiting = strandedTrace(id);
+        if (waiting != null) {
+            return Future.succeededFuture(Optional.of(stranded(waiting)));
+        }
         return Future.succeededFuture(engine.recordedTrace(id).map(this::recorded));
+    }
+
+    /** An unfinished trace of the log that no deployed flow runs, or null. */
+    private io.xerv.host.engine.TraceLog strandedTrace(UUID id) {
+        for (io.xerv.host.engine.TraceLog log : engine.unfinishedTraces()) {
+            if (log.traceId().equals(id)) {
+                return log;
+            }
+        }
+        return null;
+    }
+
+    /** What a stranded trace waits for: {@code flow NAME@VERSION}. */
+    static String waitingFor(WalRecord.TraceStart s) {
+        return "flow " + s.pipeline() + "@" + s.version();
+    }
+
+    private static TraceView stranded(io.xerv.host.engine.TraceLog log) {
+        WalRecord.TraceStart s = log.start();
+        StringBuilder sb = new StringBuilder(320).append("{\"traceId\":\"").append(log.traceId()).append("\",\"pipeline\":");
+        Values.appendJsonString(sb, s.pipeline());
+        sb.append(",\"version\":");
+        Values.appendJsonString(sb, s.version());
+        sb.append(",\"status\":\"").append(TraceStatus.STRANDED.label()).append("\",\"waitingFor\":");
+        Values.appendJsonString(sb, waitingFor(s));
+        sb.append(",\"digest\":");
+        Values.appendJsonString(sb, s.digest());
+        sb.append(",\"startedAt\":").append(s.timeMillis()).append(",\"nodes\":[],\"result\":null,\"recorded\":true}");
+        return TraceView.rendered(log.traceId(), s.pipeline(), s.version(), TraceStatus.STRANDED, s.timeMillis(), sb.toString());
     }
 
     private TraceView recorded(io.xerv.host.engine.TraceLog log) {
@@ -555,7 +792,8 @@ public final class PipelineController implements AutoCloseable {
     }
 
     /**
-     * Traces this host knows, newest first: running and suspended ones, then finished ones kept.
+     * Traces this host knows, newest first: running and suspended ones, then stranded ones (unfinished
+     * in the log, waiting for their flow), then finished ones kept.
      *
      * @param pipeline only this pipeline's, or null for all
      * @param status only those with this status, or null for all
@@ -576,6 +814,22 @@ public final class PipelineController implements AutoCloseable {
                     : suspended.contains(l.traceId) ? TraceStatus.SUSPENDED : TraceStatus.RUNNING;
             if ((pipeline == null || pipeline.equals(l.pipeline.name)) && (status == null || status == s)) {
                 out.add(new TraceSummary(l.traceId, l.pipeline.name, l.version.label, s, l.startedAt));
+            }
+        }
+        if (out.size() >= limit) {
+            return out;
+        }
+        if (status == null || status == TraceStatus.STRANDED) {
+            List<io.xerv.host.engine.TraceLog> waiting = new ArrayList<>(engine.unfinishedTraces());
+            waiting.sort(Comparator.comparingLong((io.xerv.host.engine.TraceLog t) -> t.start().timeMillis()).reversed());
+            for (io.xerv.host.engine.TraceLog t : waiting) {
+                if (out.size() >= limit) {
+                    return out;
+                }
+                WalRecord.TraceStart s = t.start();
+                if (pipeline == null || pipeline.equals(s.pipeline())) {
+                    out.add(new TraceSummary(t.traceId(), s.pipeline(), s.version(), TraceStatus.STRANDED, s.timeMillis()));
+                }
             }
         }
         if (out.size() >= limit) {
@@ -602,16 +856,44 @@ public final class PipelineController implements AutoCloseable {
     }
 
     /**
-     * Cancels a running or suspended trace.
+     * Cancels a running, suspended or stranded trace. A stranded one (unfinished in the log, its flow
+     * not deployed) ends {@code cancelled} in the log: it is not resumed when its flow comes back.
      *
-     * @return completes once cancelled; fails with UNKNOWN_TRACE when no such trace runs here
+     * @param why the reason the trace's report gives; it should start with "cancelled"
+     * @return completes once cancelled (for a stranded trace: once its end is durable); fails with
+     *     UNKNOWN_TRACE when no such trace runs or waits here, or with the log's failure
      */
     public Future<Void> cancel(UUID id, String why) {
-        if (!live.containsKey(id)) {
+        if (live.containsKey(id)) {
+            return engine.cancel(id, why).recover(e -> Future.failedFuture(
+                    new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no running trace " + id)));
+        }
+        io.xerv.host.engine.TraceLog waiting = strandedTrace(id);
+        if (waiting == null) {
             return Future.failedFuture(new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no running trace " + id));
         }
-        return engine.cancel(id, why).recover(e -> Future.failedFuture(
-                new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no running trace " + id)));
+        String reason = why.startsWith("cancelled") ? why : "cancelled: " + why;
+        WalRecord.TraceStart s = waiting.start();
+        io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
+        Promise<Void> done = Promise.promise();
+        engine.cancelUnfinished(id, reason).onComplete(ar -> {
+            if (ar.succeeded() && options.keepFinishedTraces() > 0) {
+                TraceReport r = new TraceReport(id, s.pipeline(), s.version(), s.trigger(), TraceStatus.CANCELLED,
+                        List.of(), null, reason, List.of(), 0);
+                finished.put(id, PackedTrace.encode(r, s.timeMillis(), null));
+            }
+            Future<Void> result = ar.succeeded() ? Future.succeededFuture()
+                    : ar.cause() instanceof IllegalArgumentException
+                    ? Future.failedFuture(new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no running trace " + id))
+                    : Future.failedFuture(ar.cause());
+            // The log's writer told us: the caller's handlers run where they were called from.
+            if (caller != null) {
+                caller.runOnContext(v -> done.handle(result));
+            } else {
+                done.handle(result);
+            }
+        });
+        return done.future();
     }
 
     /** Every suspension waiting for a resume. */
@@ -660,7 +942,8 @@ public final class PipelineController implements AutoCloseable {
         Pipeline.Live l = live.get(id);
         if (l == null) {
             byte[] record = finished.get(id);
-            TraceView done = record != null ? TraceView.packed(record)
+            io.xerv.host.engine.TraceLog waiting = record == null ? strandedTrace(id) : null;
+            TraceView done = record != null ? TraceView.packed(record) : waiting != null ? stranded(waiting)
                     : engine.recordedTrace(id).map(this::recorded).orElse(null);
             if (done == null) {
                 throw new Refusal(Refusal.Reason.UNKNOWN_TRACE, "no trace " + id);
@@ -702,22 +985,44 @@ public final class PipelineController implements AutoCloseable {
     // ------------------------------------------------------------------ recovery and shutdown
 
     /**
-     * Resumes the unfinished traces the write-ahead log holds, each on the deployed version whose
-     * digest matches its start record (deploy the flows first). Traces of flows not deployed stay in
-     * the log for a later start.
+     * Resumes the unfinished traces the write-ahead log holds, each on the deployed version of its
+     * pipeline whose identity ({@link FlowDefinition#digest()}, or the digest of earlier releases)
+     * matches its start record. Deploying a flow resumes its waiting traces too; the rest stay in the
+     * log, listed as {@link TraceStatus#STRANDED}, until their flow is deployed or they are cancelled.
      *
-     * @return how many traces were resumed
+     * @return how many traces were resumed since the controller was made
      */
     public int recover() {
-        Map<String, Pipeline.Version> byDigest = new LinkedHashMap<>();
         for (Pipeline p : pipelines.values()) {
-            for (Pipeline.Version v : p.versions) {
-                byDigest.put(v.flow.name() + "\n" + v.flow.digest(), v);
+            synchronized (p) {
+                resumeWaiting(p);
             }
+        }
+        return resumed.get();
+    }
+
+    /** Resumes the unfinished traces of the log that a version of {@code p} runs. Call holding p's lock. */
+    private void resumeWaiting(Pipeline p) {
+        boolean any = false;
+        for (io.xerv.host.engine.TraceLog log : engine.unfinishedTraces()) {
+            if (log.start() != null && log.start().pipeline().equals(p.name)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return;
+        }
+        Map<String, Pipeline.Version> byDigest = new LinkedHashMap<>();
+        for (Pipeline.Version v : p.versions) {
+            byDigest.put(v.flow.digest(), v);
+        }
+        for (Pipeline.Version v : p.versions) {
+            byDigest.putIfAbsent(v.flow.definition().legacyDigest(), v);
         }
         Map<UUID, Pipeline.Version> which = new LinkedHashMap<>();
         List<TraceHandle> handles = engine.recover(start -> {
-            Pipeline.Version v = byDigest.get(start.pipeline() + "\n" + start.digest());
+            Pipeline.Version v = start.pipeline().equals(p.name) ? byDigest.get(start.digest()) : null;
             if (v != null) {
                 which.put(start.traceId(), v);
             }
@@ -726,8 +1031,11 @@ public final class PipelineController implements AutoCloseable {
         for (TraceHandle h : handles) {
             Pipeline.Version v = which.get(h.traceId());
             v.pipeline.adopt(v, h);
+            resumed.incrementAndGet();
         }
-        return handles.size();
+        if (!handles.isEmpty()) {
+            LOG.info("pipeline {}: resumed {} unfinished traces from the write-ahead log", p.name, handles.size());
+        }
     }
 
     /** Traces the log shows unfinished whose flow is not deployed (they wait for it). */

@@ -64,23 +64,33 @@ public final class XervHost implements AutoCloseable {
     }
 
     /**
-     * Starts a host: opens the data directory, deploys the configured flows (a flow that fails to
-     * deploy is reported in {@link #deployErrors()} and the rest still run), resumes unfinished
-     * traces, then listens. Blocks until the server listens; call it from a thread that may block.
+     * Starts a host: opens the data directory, deploys the configured flows, then the deployments
+     * recorded from the API (a flow that fails to deploy is reported in {@link #deployErrors()} and
+     * the rest still run), resumes unfinished traces, then listens. Blocks until the server listens; call it from a thread that may block.
      *
      * @throws Exception when the data directory cannot be opened or the port cannot be bound
      */
     public static XervHost start(ServeConfig config, NodeRegistry registry) throws Exception {
+        return start(config, registry, e -> e);
+    }
+
+    /** As {@link #start(ServeConfig, NodeRegistry)}, with the engine's config adjusted (tests: a faulty disk). */
+    static XervHost start(ServeConfig config, NodeRegistry registry,
+            java.util.function.UnaryOperator<EngineConfig> adjust) throws Exception {
         Files.createDirectories(config.dataDir());
-        Engine engine = Engine.start(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
+        // Engine.start takes the data directory's lock first: a second host on it fails here.
+        Engine engine = Engine.start(adjust.apply(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
                 .withEventLoops(config.eventLoops()).withDurability(config.durability())
-                .withServices(config.hostServices()));
+                .withServices(config.hostServices())));
         try {
             ServeMetrics metrics = new ServeMetrics(engine);
             PipelineController controller = new PipelineController(engine, metrics, new PipelineController.Options(
-                    config.secretLookup(), config.keepFinishedTraces(), Path.of("").toAbsolutePath()));
+                    config.secretLookup(), config.keepFinishedTraces(), Path.of("").toAbsolutePath(),
+                    config.dataDir().resolve("pipelines")));
             List<String> errors = new ArrayList<>();
             deployAll(controller, flowFiles(config.flows(), errors), errors);
+            // Then what the API deployed before the last stop (see redeployRecorded for which wins).
+            controller.redeployRecorded(errors);
             int recovered = controller.recover();
             HttpApi api = new HttpApi(controller, config);
             GrpcApi grpc = new GrpcApi(controller, config.apiKeys());

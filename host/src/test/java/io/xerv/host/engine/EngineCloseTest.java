@@ -53,8 +53,9 @@ class EngineCloseTest {
 
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> engine.close(500));
 
-            Wal.Recovery log = Wal.read(dir.resolve("data").resolve("wal"));
-            assertThat(log.records()).anyMatch(rec -> rec instanceof WalRecord.TraceComplete c && c.traceId().equals(done));
+            java.util.List<WalRecord> records = new java.util.ArrayList<>();
+            Wal.read(dir.resolve("data").resolve("wal"), records::add);
+            assertThat(records).anyMatch(rec -> rec instanceof WalRecord.TraceComplete c && c.traceId().equals(done));
         } finally {
             release.countDown();
         }

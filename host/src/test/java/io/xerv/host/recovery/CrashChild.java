@@ -92,11 +92,11 @@ public final class CrashChild {
                 if (engine.wal().recovery().truncation() != null) {
                     out.line("TRUNCATED " + engine.wal().recovery().truncation());
                 }
-                for (WalRecord r : engine.wal().recovery().records()) {
+                io.xerv.wal.Wal.read(dataDir.resolve("wal"), r -> {
                     if (r instanceof WalRecord.TraceComplete c) {
                         out.line("ENDED " + c.traceId());
                     }
-                }
+                });
                 List<TraceHandle> recovered = engine.recover(start -> start.pipeline().equals(flow.name())
                         && start.digest().equals(flow.digest()) ? Optional.of(flow) : Optional.empty());
                 for (TraceLog log : engine.unfinishedTraces()) {

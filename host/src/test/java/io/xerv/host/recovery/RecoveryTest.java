@@ -463,7 +463,7 @@ class RecoveryTest {
         }
         assertThat(second.suspendedHooks()).hasSize(traces);
         System.out.printf("recovery of %d suspended traces: WAL scan %d ms (%d records), recover() %d ms%n", traces,
-                second.wal().recovery().nanos() / 1_000_000, second.wal().recovery().records().size(),
+                second.wal().recovery().nanos() / 1_000_000, second.wal().recovery().records(),
                 second.recoveryMillis());
     }
 

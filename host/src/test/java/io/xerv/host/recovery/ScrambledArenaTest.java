@@ -124,7 +124,8 @@ class ScrambledArenaTest {
         // A log that does not carry the trace's bytes (as one written before the log carried them),
         // and an arena whose data region is scrambled.
         Path wal = dir.resolve("wal");
-        List<WalRecord> records = Wal.read(wal).records();
+        List<WalRecord> records = new java.util.ArrayList<>();
+        Wal.read(wal, records::add);
         try (Stream<Path> files = Files.list(wal)) {
             for (Path f : files.toList()) {
                 Files.delete(f);
@@ -157,7 +158,8 @@ class ScrambledArenaTest {
                     && r.getMessage().contains("not in the write-ahead log"));
         }
         // The failure is recorded: a later start does not find the trace unfinished again.
-        List<WalRecord> after = Wal.read(wal).records();
+        List<WalRecord> after = new java.util.ArrayList<>();
+        Wal.read(wal, after::add);
         assertThat(after).anyMatch(r -> r.traceId().equals(id) && r instanceof WalRecord.TraceFailed f
                 && f.error().contains("not in the write-ahead log"));
         try (Engine engine = Engine.start(EngineConfig.defaults(dir).withEventLoops(1))) {

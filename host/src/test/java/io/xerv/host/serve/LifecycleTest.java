@@ -170,6 +170,18 @@ class LifecycleTest {
     }
 
     @Test
+    void redeployingTheSameFlowWithOtherSettingsDeploysANewVersion() {
+        // Settings are not part of a flow's identity, but a redeploy that changes them still takes effect.
+        String digest = pipeline().getJsonArray("versions").getJsonObject(0).getString("digest");
+        String limited = LIFE.replace("VERSION", "1") + "settings: {max_concurrent_executions: 1}\n";
+        HttpResponse<Buffer> r = h.sendYaml(HttpMethod.PUT, "/api/v1/pipelines/life", limited);
+        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        JsonObject p = r.bodyAsJsonObject();
+        assertThat(p.getString("version")).isEqualTo("1+r2");
+        assertThat(p.getJsonArray("versions")).extracting(v -> ((JsonObject) v).getString("digest")).containsOnly(digest);
+    }
+
+    @Test
     void pausedPipelineRefusesWith503AndResumes() throws Exception {
         assertThat(h.post("/api/v1/pipelines/life/pause").bodyAsJsonObject().getString("state")).isEqualTo("paused");
         HttpResponse<Buffer> refused = h.postJson("/life", "{\"n\":\"p\"}");

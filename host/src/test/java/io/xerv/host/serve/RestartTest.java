@@ -20,6 +20,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,6 +103,72 @@ class RestartTest {
         } finally {
             second.close();
             slow.close();
+        }
+    }
+
+    @Test
+    void unfinishedTraceResumesAfterTheFlowsFolderMoves(Vertx vertx) throws Exception {
+        Path before = Files.createDirectories(flows.resolve("before"));
+        Files.writeString(before.resolve("life.yaml"), LifecycleTest.LIFE.replace("VERSION", "1"));
+        String traceId;
+        try (ServeHarness first = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(before)))) {
+            HttpResponse<Buffer> r = first.postJson("/life", "{\"n\":\"moved\"}");
+            assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+            traceId = r.bodyAsJsonObject().getString("traceId");
+            first.awaitTrace(traceId, "suspended");
+        }
+        // The operator moves the folder (and renames the file): the flow is the same.
+        Path after = flows.resolve("after/deeper");
+        Files.createDirectories(after.getParent());
+        Files.move(before, after);
+        Files.move(after.resolve("life.yaml"), after.resolve("renamed.yaml"));
+
+        try (ServeHarness second = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(after)))) {
+            assertThat(second.host.recoveredTraces()).isEqualTo(1);
+            BackpressureTest.resume(second, "life-moved");
+            JsonObject trace = second.awaitTrace(traceId, "completed", "failed", "cancelled");
+            assertThat(trace.getString("status")).as(trace.encode()).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void traceRecordedWithTheEarlierDigestResumesWhenItsFileIsDeployedFromTheSamePath(Vertx vertx) throws Exception {
+        Path folder = Files.createDirectories(flows.resolve("same"));
+        Path file = folder.resolve("life.yaml");
+        Files.writeString(file, LifecycleTest.LIFE.replace("VERSION", "1"));
+        String traceId;
+        try (ServeHarness first = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(folder)))) {
+            HttpResponse<Buffer> r = first.postJson("/life", "{\"n\":\"legacy\"}");
+            assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+            traceId = r.bodyAsJsonObject().getString("traceId");
+            first.awaitTrace(traceId, "suspended");
+        }
+        // Rewrite the log as an earlier release wrote it: the start record carries the path-based digest.
+        String legacy = io.xerv.host.flow.FlowLoader.load(file, ServeHarness.REGISTRY).legacyDigest();
+        Path wal = data.resolve("wal");
+        List<io.xerv.wal.WalRecord> records = new java.util.ArrayList<>();
+        try (io.xerv.wal.Wal old = io.xerv.wal.Wal.open(wal, io.xerv.wal.Wal.Config.DEFAULT, records::add)) {
+            // read at open
+        }
+        try (Stream<Path> files = Files.list(wal)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        try (io.xerv.wal.Wal rewritten = io.xerv.wal.Wal.open(wal, io.xerv.wal.Wal.Config.DEFAULT)) {
+            for (io.xerv.wal.WalRecord rec : records) {
+                rewritten.append(rec instanceof io.xerv.wal.WalRecord.TraceStart s
+                        ? new io.xerv.wal.WalRecord.TraceStart(s.traceId(), s.timeMillis(), s.pipeline(), s.version(), legacy,
+                                s.trigger(), s.payloadOffset(), s.payloadSize())
+                        : rec);
+            }
+        }
+
+        try (ServeHarness second = ServeHarness.start(vertx, data, c -> c.withFlows(List.of(folder)))) {
+            assertThat(second.host.recoveredTraces()).isEqualTo(1);
+            BackpressureTest.resume(second, "life-legacy");
+            JsonObject trace = second.awaitTrace(traceId, "completed", "failed", "cancelled");
+            assertThat(trace.getString("status")).as(trace.encode()).isEqualTo("completed");
         }
     }
 }
