@@ -16,7 +16,12 @@ public enum RecordType {
     CHECKPOINT(9),
     LOOP_ITERATION(10),
     /** Bytes a trace appended to its arena, logged ahead of the records that point at them. */
-    ARENA_DATA(11);
+    ARENA_DATA(11),
+    /**
+     * One record of a long-lived trace, copied forward into a later segment so that the segments
+     * holding its earlier records can be purged ({@link WalRecord.Carried}).
+     */
+    CARRIED(12);
 
     private static final RecordType[] BY_CODE = new RecordType[16];
 

@@ -49,6 +49,13 @@ import java.util.logging.Logger;
  * next commit), the rest deleted. Each frame's checksum covers its segment's number, so a reused
  * file's earlier frames read as the end of the log; a segment the log rolled away from ends with an
  * end-of-segment frame, written with its last batch ({@link RecordDescriptor}).
+ *
+ * <p>A trace that stays unfinished for long (suspended, waiting for an approval) would keep its first
+ * segment, and so every later one, from being purged. Once {@link #carryLongLivedTraces} is called,
+ * each trace that pins a segment that many or more behind the new one is carried forward when the log
+ * rolls: its records are copied
+ * into the new segment as one block of {@link WalRecord.Carried} records, which replaces them once
+ * whole, and the trace pins the new segment only.
  */
 public final class Wal implements AutoCloseable {
 
@@ -214,6 +221,7 @@ public final class Wal implements AutoCloseable {
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     private final Map<UUID, Integer> unfinished = new HashMap<>();
     private final TreeMap<Integer, Integer> firstSegments = new TreeMap<>();
+    private final Carrier.Pins carriedPins = new Carrier.Pins();
     private final List<Pending> unsynced = new ArrayList<>();
     /** Records in {@link #unsynced} whose listener waits. */
     private int waiters;
@@ -296,6 +304,27 @@ public final class Wal implements AutoCloseable {
         this.queue = null;
         this.writer = null;
         this.recovery = scan(false, visitor);
+    }
+
+    /** How far behind a segment a trace's first record may be before the log carries the trace forward. */
+    public static final int DEFAULT_CARRY_AFTER_SEGMENTS = 2;
+
+    private volatile int carryAfterSegments;
+
+    /**
+     * From the next roll on, carries every unfinished trace whose records start {@code segments} or
+     * more segments behind the segment the log rolls to into that segment, as a block of
+     * {@link WalRecord.Carried} records, so that the segments behind it can be purged: the log then
+     * holds about {@code segments} segments (and the spares) however long a trace stays unfinished,
+     * and a long-lived trace is copied once per {@code segments} segments. Off until called (0: off):
+     * the reader of {@link #recovery()} must apply carried blocks (a whole block replaces its trace's
+     * earlier records; a block cut short is ignored).
+     */
+    public void carryLongLivedTraces(int segments) {
+        if (segments < 0) {
+            throw new IllegalArgumentException("segments must be at least 0 (0: never carry), was " + segments);
+        }
+        carryAfterSegments = segments;
     }
 
     /** What the scan at open found. */
@@ -451,7 +480,8 @@ public final class Wal implements AutoCloseable {
             Problem p = scanSegment(f, index, b, 0, i == files.size() - 1, r -> {
                 records[0]++;
                 track(r, index);
-                if (r.type() == RecordType.TRACE_START) {
+                if (r.type() == RecordType.TRACE_START || r instanceof WalRecord.Carried c
+                        && c.record().type() == RecordType.TRACE_START) {
                     started.add(r.traceId());
                 } else if (r.type().endsTrace()) {
                     started.remove(r.traceId());
@@ -504,7 +534,7 @@ public final class Wal implements AutoCloseable {
      * @param last whether this is the log's last segment, where a problem with no valid frame after
      *     it is a crash's torn end
      */
-    private static Problem scanSegment(Path file, int index, ByteBuffer b, int from, boolean last,
+    static Problem scanSegment(Path file, int index, ByteBuffer b, int from, boolean last,
             Consumer<? super WalRecord> visitor) {
         b.order(ByteOrder.LITTLE_ENDIAN).position(from);
         while (b.hasRemaining()) {
@@ -625,7 +655,7 @@ public final class Wal implements AutoCloseable {
     }
 
     // wal-NNNNNN.log and spare-NNNNNN.log
-    private static int indexOf(Path f) {
+    static int indexOf(Path f) {
         String n = f.getFileName().toString();
         try {
             return Integer.parseInt(n.substring(n.indexOf('-') + 1, n.length() - 4));
@@ -940,6 +970,72 @@ public final class Wal implements AutoCloseable {
         segmentSize += b.remaining();
         // Synced with the next batch: nothing waits for it.
         segment.write(b);
+        carry();
+    }
+
+    /**
+     * Copies every unfinished trace that pins a segment {@link #carryLongLivedTraces} or more behind this one
+     * into this one ({@link WalRecord.Carried}), after which that trace pins this segment only. The
+     * copies are synced here, before the pin moves, and the segments they replace are purged at a
+     * later roll: a crash in between leaves both, and recovery reads the trace once. A write or sync
+     * that fails here fails like any other (the writer retries, cutting the segment back to its last
+     * synced length); the trace keeps its pin and is carried at a later roll.
+     */
+    private void carry() throws IOException {
+        int lag = carryAfterSegments;
+        if (lag <= 0) {
+            return;
+        }
+        int upTo = segmentIndex - lag;
+        if (firstSegments.isEmpty() || firstSegments.firstKey() > upTo) {
+            return;
+        }
+        java.util.Set<UUID> old = new java.util.LinkedHashSet<>();
+        unfinished.forEach((t, first) -> {
+            if (first <= upTo) {
+                old.add(t);
+            }
+        });
+        Map<UUID, List<WalRecord>> traces = Carrier.read(storage, dir, storage.list(dir), firstSegments.firstKey(),
+                segmentIndex, old);
+        if (traces == null || traces.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<WalRecord.Carried> copies = new ArrayList<>();
+        traces.forEach((t, records) -> copies.addAll(Carrier.copies(t, records, now)));
+        buffer.clear();
+        for (WalRecord.Carried c : copies) {
+            while (true) {
+                int mark = buffer.position();
+                try {
+                    WalCodec.encode(c, buffer, segmentIndex);
+                    break;
+                } catch (BufferOverflowException e) {
+                    buffer.position(mark);
+                    growBuffer();
+                }
+            }
+        }
+        buffer.flip();
+        int bytes = buffer.remaining();
+        segment.write(buffer);
+        segmentSize += bytes;
+        // Synced before the trace's pin moves: a write that fails later cuts the segment back to its
+        // last synced length (restore), which must not take the copies with it once the segments
+        // they replace may be purged.
+        if (config.durability().mode() != Durability.Mode.NONE) {
+            segment.sync();
+            metrics.syncs.increment();
+        }
+        syncedSize = segmentSize;
+        metrics.bytes.add(bytes);
+        metrics.carried.add(traces.size());
+        for (WalRecord.Carried c : copies) {
+            track(c, segmentIndex);
+        }
+        LOG.info("WAL: carried " + traces.size() + " long-lived trace(s), " + copies.size() + " records, into segment "
+                + segmentIndex + " so that the segments before " + segmentIndex + " can be purged");
     }
 
     /**
@@ -973,6 +1069,18 @@ public final class Wal implements AutoCloseable {
     }
 
     private void track(WalRecord r, int segment) {
+        if (r instanceof WalRecord.Carried c) {
+            if (carriedPins.add(c, segment)) {
+                // A whole copy of the trace is in this segment: the earlier ones no longer hold it.
+                Integer was = unfinished.put(c.traceId(), segment);
+                if (was != null && firstSegments.merge(was, -1, Integer::sum) == 0) {
+                    firstSegments.remove(was);
+                }
+                firstSegments.merge(segment, 1, Integer::sum);
+            }
+            return;
+        }
+        carriedPins.other(r.traceId());
         // A trace's bytes are logged just ahead of its start: either opens its span of segments.
         if (r.type() == RecordType.TRACE_START || r.type() == RecordType.ARENA_DATA) {
             if (unfinished.putIfAbsent(r.traceId(), segment) == null) {
@@ -1020,6 +1128,7 @@ public final class Wal implements AutoCloseable {
         final LongAdder purged = new LongAdder();
         final LongAdder reused = new LongAdder();
         final LongAdder recovered = new LongAdder();
+        final LongAdder carried = new LongAdder();
         final LongAdder writeFailures = new LongAdder();
         volatile int maxBatch;
         private final long[] syncMicrosLog2 = new long[40];
@@ -1055,6 +1164,11 @@ public final class Wal implements AutoCloseable {
         /** Segments written into a spare's file instead of a new one. */
         public long reusedSegments() {
             return reused.sum();
+        }
+
+        /** Long-lived traces copied forward into a later segment, so the segments they pinned could go. */
+        public long carriedTraces() {
+            return carried.sum();
         }
 
         public long recoveredRecords() {

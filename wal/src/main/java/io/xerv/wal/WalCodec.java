@@ -91,6 +91,13 @@ public final class WalCodec {
                 out.putInt(a.bytes().length);
                 out.put(a.bytes());
             }
+            case WalRecord.Carried c -> {
+                out.putInt(c.index());
+                out.putInt(c.count());
+                // The copied record as a whole frame of its own, checksummed for no segment (0): the
+                // carrying frame's checksum covers it where it is.
+                encode(c.record(), out, 0);
+            }
         }
         int end = out.position();
         int length = end - start;
@@ -253,6 +260,11 @@ public final class WalCodec {
                     byte[] bytes = new byte[n];
                     b.get(bytes);
                     yield new WalRecord.ArenaData(trace, time, offset, bytes);
+                }
+                case CARRIED -> {
+                    int index = b.getInt();
+                    int count = b.getInt();
+                    yield new WalRecord.Carried(trace, time, index, count, decode(b, position, 0));
                 }
             };
             if (b.hasRemaining()) {

@@ -185,4 +185,36 @@ public sealed interface WalRecord {
             return RecordType.LOOP_ITERATION;
         }
     }
+
+    /**
+     * One of {@code count} records that copy a trace forward: {@code record} is the trace's
+     * {@code index}-th record, as the log held it when the copy was made. The log writes the
+     * {@code count} copies back to back in one segment; once the last of them is read, they replace
+     * every record of the trace before them (which sit in older segments that may then be purged). A
+     * block cut short by a crash is ignored: the records it copied are still where they were.
+     */
+    record Carried(UUID traceId, long timeMillis, int index, int count, WalRecord record) implements WalRecord {
+        public Carried {
+            Objects.requireNonNull(traceId, "traceId");
+            Objects.requireNonNull(record, "record");
+            if (record instanceof Carried || record instanceof Checkpoint) {
+                throw new IllegalArgumentException("a " + record.type() + " record is not carried");
+            }
+            if (!record.traceId().equals(traceId)) {
+                throw new IllegalArgumentException("a record of trace " + record.traceId() + " carried for " + traceId);
+            }
+            if (count < 1 || index < 0 || index >= count) {
+                throw new IllegalArgumentException("carried record " + index + " of " + count);
+            }
+        }
+
+        /** True for the block's last copy: once read, the block replaces what came before. */
+        public boolean last() {
+            return index == count - 1;
+        }
+
+        public RecordType type() {
+            return RecordType.CARRIED;
+        }
+    }
 }

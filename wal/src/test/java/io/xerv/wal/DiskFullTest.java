@@ -36,6 +36,8 @@ class DiskFullTest {
         final AtomicBoolean full = new AtomicBoolean();
         /** No new file can be made (a roll fails), while the open segment still takes writes. */
         final AtomicBoolean noNewFiles = new AtomicBoolean();
+        /** How many more writes of a carried block (a buffer that starts with a Carried frame) fail. */
+        final java.util.concurrent.atomic.AtomicInteger failCarries = new java.util.concurrent.atomic.AtomicInteger();
         private final Storage files = Storage.FILES;
 
         private void check() throws IOException {
@@ -83,16 +85,22 @@ class DiskFullTest {
             files.syncDirectory(d);
         }
 
+        private boolean failsCarry(ByteBuffer src) {
+            return src.remaining() > RecordDescriptor.TYPE_OFFSET
+                    && src.get(src.position() + RecordDescriptor.TYPE_OFFSET) == RecordType.CARRIED.code()
+                    && failCarries.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        }
+
         private Segment wrap(Segment s) {
             return new Segment() {
                 @Override
                 public void write(ByteBuffer src) throws IOException {
-                    if (full.get()) {
+                    if (full.get() || failsCarry(src)) {
                         // A short write: part of the batch reached the file before the space ran out.
                         ByteBuffer half = src.slice(src.position(), src.remaining() / 2);
                         s.write(half);
                         src.position(src.position() + src.remaining() / 2);
-                        check();
+                        throw new IOException("No space left on device");
                     }
                     s.write(src);
                 }

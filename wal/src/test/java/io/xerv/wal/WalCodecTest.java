@@ -154,7 +154,7 @@ class WalCodecTest {
 
     @Test
     void anUnknownTypeIsRejectedNamingIt() {
-        for (int code : new int[] {0, 12, 99, 200}) {
+        for (int code : new int[] {0, 13, 99, 200}) {
             byte[] f = frame(oneOfEach().get(1));
             f[TYPE_OFFSET] = (byte) code;
             reseal(f);

@@ -37,7 +37,8 @@ final class WalFixtures {
                 new WalRecord.TraceResumed(TRACE, TIME + 7, "approve-42", "approved", 16384L, 12, true),
                 new WalRecord.Checkpoint(new UUID(0, 0), TIME + 8, 3L, 12),
                 new WalRecord.LoopIteration(TRACE, TIME + 9, "3@2", 3, 2),
-                new WalRecord.ArenaData(TRACE, TIME + 10, 504L, new byte[] {1, 2, 3, 0, -1, 42}));
+                new WalRecord.ArenaData(TRACE, TIME + 10, 504L, new byte[] {1, 2, 3, 0, -1, 42}),
+                new WalRecord.Carried(TRACE, TIME + 11, 1, 3, new WalRecord.NodeDone(TRACE, TIME + 2, "4", 4, "out", 8192L, 77, 1)));
     }
 
     /** A small record naming trace {@code trace} and run {@code i}; distinct for distinct arguments. */

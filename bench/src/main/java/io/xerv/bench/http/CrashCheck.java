@@ -38,10 +38,12 @@ public final class CrashCheck {
             System.err.println("usage: CrashCheck WAL_DIR ACK_FILE");
             System.exit(2);
         }
-        java.util.List<WalRecord> records = new java.util.ArrayList<>();
-        Wal.Recovery log = Wal.read(Path.of(args[0]), records::add);
+        // By trace, with carried blocks applied: a trace the log carried forward counts once. Every
+        // trace keeps all its records (the resumes are counted too).
+        io.xerv.host.engine.TraceLog.Index index = new io.xerv.host.engine.TraceLog.Index(id -> true);
+        Wal.Recovery log = Wal.read(Path.of(args[0]), index);
         Map<UUID, Counts> byTrace = new HashMap<>();
-        for (WalRecord r : records) {
+        for (WalRecord r : index.traces().values().stream().flatMap(t -> t.records().stream()).toList()) {
             Counts c = byTrace.computeIfAbsent(r.traceId(), k -> new Counts());
             switch (r) {
                 case WalRecord.TraceStart s -> c.starts++;

@@ -124,6 +124,8 @@ final class InspectCommand implements Callable<Integer> {
             case WalRecord.Checkpoint c -> "unfinished " + c.unfinishedTraces();
             case WalRecord.LoopIteration l -> String.format("run %s node #%d iteration %d", l.runKey(), l.node(), l.iteration());
             case WalRecord.ArenaData a -> String.format("%d arena bytes at @%d", a.bytes().length, a.offset());
+            case WalRecord.Carried c -> String.format("carried %d/%d: %s %s", c.index() + 1, c.count(),
+                    c.record().type().name().toLowerCase(), describe(c.record(), arena));
         };
     }
 

@@ -69,6 +69,8 @@ public final class Engine implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final ConcurrentHashMap<UUID, TraceRun> live = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TraceRun> hooks = new ConcurrentHashMap<>();
+    /** Traces recovery had to fail before they could run (not even an arena to fail them in). */
+    private final ConcurrentHashMap<UUID, TraceLog> failedAtRecovery = new ConcurrentHashMap<>();
 
     private Engine(EngineConfig config) {
         this.clock = config.clock();
@@ -104,6 +106,8 @@ public final class Engine implements AutoCloseable {
             lock.close();
             throw e;
         }
+        // A trace suspended for days must not keep the log from being purged (TraceLog reads the copies).
+        wal.carryLongLivedTraces(Wal.DEFAULT_CARRY_AFTER_SEGMENTS);
         this.recorded = index.traces();
         Map<UUID, TraceLog> open = new LinkedHashMap<>();
         recorded.forEach((id, log) -> {
@@ -312,21 +316,43 @@ public final class Engine implements AutoCloseable {
             }
             it.remove();
             UUID id = log.traceId();
-            Optional<io.xerv.arena.Arena> arena;
+            CompiledFlow f = flow.get();
+            ArenaRestore.Outcome restored;
             try {
-                arena = Optional.of(restoreArena(log, flow.get()));
+                restored = ArenaRestore.restore(arenas, log, f.encodedConfigBlock(start.trigger()));
             } catch (RuntimeException e) {
-                append(new WalRecord.TraceFailed(id, clock.getAsLong(), "arena cannot be restored: " + e.getMessage()),
-                        null, IGNORE);
+                restored = new ArenaRestore.Outcome(arenas.find(id).orElse(null), "arena cannot be restored: " + e);
+            }
+            if (restored.arena() == null) {
+                // Not even an empty arena to fail the run in: the end is recorded all the same.
+                System.getLogger(Engine.class.getName()).log(System.Logger.Level.ERROR,
+                        "trace " + id + " cannot be recovered: " + restored.problem() + "; the trace fails");
+                WalRecord.TraceFailed end = new WalRecord.TraceFailed(id, clock.getAsLong(), restored.problem());
+                append(end, null, IGNORE);
+                log.records.add(end);
+                log.recordCount++;
+                log.end = end;
+                failedAtRecovery.put(id, log);
                 continue;
             }
+            io.xerv.arena.Arena arena = restored.arena();
+            String problem = restored.problem();
             Context ctx = contexts[Math.floorMod(next.getAndIncrement(), contexts.length)];
             TraceRunRef ref = new TraceRunRef();
-            CompiledFlow f = flow.get();
             ctx.runOnContext(v -> {
                 try {
-                    FlexValue payload = arena.get().value(new io.xerv.arena.RelPtr(start.payloadOffset(), start.payloadSize()));
-                    TraceRun run = new TraceRun(this, f, id, start.trigger(), ctx, arena.get(), payload, log, null);
+                    if (problem != null) {
+                        // Ended as any failed trace is (end record, report, arena kept for inspection),
+                        // so it shows as failed with the reason, never as running.
+                        TraceRun run = new TraceRun(this, f, id, start.trigger(), ctx, arena, io.xerv.plugin.Values.NULL,
+                                log, null);
+                        live.put(id, run);
+                        ref.set(run);
+                        run.fail(problem);
+                        return;
+                    }
+                    FlexValue payload = arena.value(new io.xerv.arena.RelPtr(start.payloadOffset(), start.payloadSize()));
+                    TraceRun run = new TraceRun(this, f, id, start.trigger(), ctx, arena, payload, log, null);
                     live.put(id, run);
                     ref.set(run);
                     run.start();
@@ -338,19 +364,6 @@ public final class Engine implements AutoCloseable {
         }
         recoveryMillis = (System.nanoTime() - t0) / 1_000_000;
         return out;
-    }
-
-    /**
-     * The trace's arena as the log says it was: reopened (or made anew when the crash lost even its
-     * header), with every byte range the log carries written back.
-     */
-    private io.xerv.arena.Arena restoreArena(TraceLog log, CompiledFlow flow) {
-        io.xerv.arena.Arena a = arenas.find(log.traceId())
-                .orElseGet(() -> arenas.create(log.traceId(), flow.encodedConfigBlock(log.start().trigger())));
-        for (WalRecord.ArenaData d : log.arenaData) {
-            a.restore(d.offset(), d.bytes());
-        }
-        return a;
     }
 
     /** How long the last {@link #recover} took to rebuild and restart its traces, or -1. */
@@ -525,6 +538,10 @@ public final class Engine implements AutoCloseable {
      * them all).
      */
     public Optional<TraceLog> recordedTrace(UUID id) {
+        TraceLog failed = failedAtRecovery.get(id);
+        if (failed != null) {
+            return Optional.of(failed);
+        }
         return Optional.ofNullable(recorded.get(id));
     }
 

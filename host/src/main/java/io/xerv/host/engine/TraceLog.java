@@ -34,7 +34,11 @@ public final class TraceLog {
         this.traceId = traceId;
     }
 
-    /** Groups records by trace, in log order. */
+    /**
+     * Groups records by trace, in log order. A whole block of {@link WalRecord.Carried} copies
+     * replaces what came before it of its trace; a block cut short (by a crash while it was written)
+     * is ignored, and the records it copied still count.
+     */
     public static Map<UUID, TraceLog> index(List<WalRecord> records) {
         Index index = new Index(id -> true);
         records.forEach(index);
@@ -45,11 +49,16 @@ public final class TraceLog {
      * Groups records by trace as a log scan hands them over one at a time, keeping only what each
      * trace needs: an unfinished trace (or one {@code whole} selects) keeps all its records; a trace
      * that ended keeps its start and end records only, so memory grows with the unfinished traces, not
-     * with the log. Not thread-safe.
+     * with the log. A whole block of {@link WalRecord.Carried} copies (a long-lived trace the log
+     * carried forward) replaces what came before it of its trace; a block cut short (by a crash while
+     * it was written, or by another record of its trace) is ignored, and the records it copied still
+     * count. Not thread-safe.
      */
     public static final class Index implements java.util.function.Consumer<WalRecord> {
         private final java.util.function.Predicate<UUID> whole;
         private final Map<UUID, TraceLog> traces = new LinkedHashMap<>();
+        /** Carried blocks being read, by trace: at most one per long-lived trace. */
+        private final Map<UUID, List<WalRecord>> blocks = new HashMap<>();
 
         public Index(java.util.function.Predicate<UUID> whole) {
             this.whole = whole;
@@ -60,11 +69,39 @@ public final class TraceLog {
             if (r instanceof WalRecord.Checkpoint) {
                 return;
             }
+            if (r instanceof WalRecord.Carried c) {
+                carried(c);
+                return;
+            }
+            if (!blocks.isEmpty()) {
+                // Any other record of the trace cuts its open block short.
+                blocks.remove(r.traceId());
+            }
             TraceLog t = traces.computeIfAbsent(r.traceId(), TraceLog::new);
             t.add(r);
             if (t.end == r && !whole.test(r.traceId())) {
                 traces.put(r.traceId(), t.ended(r));
             }
+        }
+
+        private void carried(WalRecord.Carried c) {
+            UUID id = c.traceId();
+            List<WalRecord> block = c.index() == 0 ? new ArrayList<>(c.count()) : blocks.get(id);
+            if (block == null || block.size() != c.index()) {
+                blocks.remove(id);
+                return;
+            }
+            block.add(c.record());
+            if (!c.last()) {
+                blocks.put(id, block);
+                return;
+            }
+            blocks.remove(id);
+            TraceLog t = new TraceLog(id);
+            for (WalRecord copied : block) {
+                t.add(copied);
+            }
+            traces.put(id, t.end != null && !whole.test(id) ? t.ended(t.end) : t);
         }
 
         /** The traces so far, in the order of their first record. */
