@@ -60,9 +60,12 @@ class DeployPolicyTest {
                 """.formatted(name, config);
     }
 
-    /** The errors of {@code POST /pipelines/validate} with a {@code pipeline:read} key. */
+    /**
+     * The errors of {@code POST /pipelines/validate}. Validating loads and links a flow as a deploy does,
+     * so it takes a {@code pipeline:write} key (a {@code pipeline:read} key gets 403: AuthTest).
+     */
     static JsonArray validate(ServeHarness h, String yaml) {
-        HttpResponse<Buffer> r = h.withKey("read-key").sendYaml(HttpMethod.POST, "/api/v1/pipelines/validate?source=probe.yaml", yaml);
+        HttpResponse<Buffer> r = h.withKey("write-key").sendYaml(HttpMethod.POST, "/api/v1/pipelines/validate?source=probe.yaml", yaml);
         assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
         assertThat(r.bodyAsJsonObject().getBoolean("valid")).as(r.bodyAsString()).isFalse();
         return r.bodyAsJsonObject().getJsonArray("errors");
@@ -207,7 +210,7 @@ class DeployPolicyTest {
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Files.writeString(elsewhere.resolve("node.js"), "export default () => ({});\n");
         try (ServeHarness h = start(vertx, p -> p)) {
-            HttpResponse<Buffer> r = h.withKey("read-key").sendYaml(HttpMethod.POST,
+            HttpResponse<Buffer> r = h.withKey("write-key").sendYaml(HttpMethod.POST,
                     "/api/v1/pipelines/validate?source=" + elsewhere.resolve("flow.yaml"), jsFlow("label", "{script: node.js}"));
             assertThat(r.bodyAsJsonObject().getJsonArray("errors").getString(0))
                     .contains("'node.js' is not a path nodes may use: it is outside the allowed folders");
