@@ -54,13 +54,15 @@ public final class Engine implements AutoCloseable {
     final Vertx vertx;
     final ExecutorService workers;
     final LongSupplier clock;
-    private final ArenaStore arenas;
+    final ArenaStore arenas;
     final Wal wal;
     private final Map<UUID, TraceLog> unfinished;
     /** False with durability {@code none}: nothing is durable, so nothing waits for the log. */
     final boolean waitsForLog;
     private volatile long recoveryMillis = -1;
     private final NodeRegistry registry;
+    /** The longest log line a node keeps (limits.log_line_bytes). */
+    final int logLineBytes;
     private final Linker linker;
     private final Context[] contexts;
     private final AtomicInteger next = new AtomicInteger();
@@ -72,6 +74,8 @@ public final class Engine implements AutoCloseable {
         this.registry = config.registry();
         this.linker = new Linker(registry, config.services());
         this.arenas = ArenaStore.open(config.dataDir().resolve("arenas"), config.arenas());
+        arenas.limits(new ArenaStore.Limits(config.limits().nodeOutputBytes(), config.limits().traceBytes()));
+        this.logLineBytes = config.limits().logLineBytes();
         try {
             this.wal = Wal.open(config.dataDir().resolve("wal"), config.wal());
         } catch (IOException e) {
