@@ -74,7 +74,7 @@ public final class XervHost implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         Engine engine = Engine.start(EngineConfig.defaults(config.dataDir()).withRegistry(registry)
                 .withEventLoops(config.eventLoops()).withDurability(config.durability())
-                .withServices(config.hostServices()));
+                .withServices(config.hostServices()).withLimits(config.limits().engine()));
         try {
             ServeMetrics metrics = new ServeMetrics(engine);
             PipelineController controller = new PipelineController(engine, metrics, new PipelineController.Options(
