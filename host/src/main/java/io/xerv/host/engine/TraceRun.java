@@ -854,7 +854,13 @@ final class TraceRun {
 
     private void finishSplit(Frame.SplitRun run) {
         int s = run.node;
-        Value results = arena.appendValue(s + 1, java.util.Arrays.asList((Object[]) run.results));
+        Value results;
+        try {
+            results = arena.appendValue(s + 1, java.util.Arrays.asList((Object[]) run.results));
+        } catch (io.xerv.arena.ArenaLimitException full) {
+            fail("node '" + nodes[s].id + "' failed: its list of results does not fit: " + full.getMessage());
+            return;
+        }
         Frame f = run.frame;
         port[s] = "done";
         output[s] = results;
@@ -949,7 +955,13 @@ final class TraceRun {
         if (f.gen[w.node()] != w.gen() || f.state[w.node()] != SUSPENDED) {
             releaseNode(f, w.node());
         } else {
-            FlexValue stored = data.isNull() ? null : inArena(w.node(), data);
+            FlexValue stored;
+            try {
+                stored = data.isNull() ? null : inArena(w.node(), data);
+            } catch (io.xerv.arena.ArenaLimitException full) {
+                fail("node '" + nodes[w.node()].id + "' failed: the data it was resumed with does not fit: " + full.getMessage());
+                return null;
+            }
             logArena();
             append(new WalRecord.TraceResumed(traceId, engine.clock.getAsLong(), hook, d,
                     stored == null ? 0 : stored.ptr().offset(), stored == null ? 0 : stored.ptr().size(), timedOut),

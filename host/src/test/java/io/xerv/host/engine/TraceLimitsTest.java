@@ -230,4 +230,23 @@ class TraceLimitsTest {
         assertThat(cut).startsWith("\u20ac".repeat(21)).endsWith("\u2026(truncated 79 characters)");
         assertThat(RunContext.capLine("short", 64)).isEqualTo("short");
     }
+
+    @Test
+    void aSplitWhoseResultsTogetherAreOverTheNodeOutputLimitFailsNamingTheSplit() throws Exception {
+        CompiledFlow f = flow("""
+                name: split_big
+                nodes:
+                  split: {type: std::split, config: {field: items, mode: parallel}}
+                  fill: {type: test::write, config: {bytes: 20000}}
+                  after: {type: std::log}
+                edges:
+                  - {from: split.out, to: fill}
+                  - {from: split.done, to: after}
+                """);
+        TraceReport r = complete(engine.start(f, null, "{\"items\":[1,2,3,4]}".getBytes()));
+        assertThat(r.status()).isEqualTo(TraceStatus.FAILED);
+        assertThat(r.error()).startsWith("node 'split' failed: its list of results does not fit: ")
+                .contains("limits.node_output_bytes");
+        assertThat(node(r, "after").status()).isEqualTo(NodeStatus.PENDING);
+    }
 }
