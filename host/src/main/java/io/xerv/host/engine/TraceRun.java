@@ -300,7 +300,7 @@ final class TraceRun {
             Frame f;
             while ((f = readyFrames.poll()) != null) {
                 // The trace's deadline holds for every node: checked before each one is dispatched.
-                if (pastDeadline()) {
+                if (!state.isFinal() && pastDeadline()) {
                     readyFrames.addFirst(f);
                     return;
                 }
