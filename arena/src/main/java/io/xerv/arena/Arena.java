@@ -48,6 +48,10 @@ public final class Arena {
         this.writeOffset = writeOffset;
     }
 
+    ArenaStore store() {
+        return store;
+    }
+
     /** The trace this arena belongs to. */
     public UUID traceId() {
         return traceId;
@@ -110,13 +114,21 @@ public final class Arena {
      * @param tag who wrote it (0 for the host, node index + 1 for a node), shown by {@code xerv inspect}
      * @param payload the bytes between position and limit (position is not moved)
      * @return where the payload now lives
+     * @throws ArenaLimitException when a node's entry ({@code tag != 0}) is over the store's {@link ArenaStore.Limits}
      * @throws IllegalStateException when the arena cannot grow to hold it
      */
     public RelPtr append(byte kind, int tag, ByteBuffer payload) {
         int length = payload.remaining();
+        ArenaStore.Limits limits = store.limits();
+        if (tag != 0 && length > limits.valueBytes()) {
+            throw ArenaLimitException.value(length, limits.valueBytes(), false);
+        }
         synchronized (this) {
             long start = writeOffset;
             long end = align(start + ENTRY_HEADER_LENGTH + length);
+            if (tag != 0 && end - dataStart() > limits.dataBytes()) {
+                throw ArenaLimitException.data(start - dataStart(), end - start, limits.dataBytes());
+            }
             if (end > segment.byteSize()) {
                 store.grow(this, end);
             }
@@ -135,7 +147,7 @@ public final class Arena {
 
     /** Encodes a Java object or {@link Value} and appends it; returns a view of the stored value. */
     public FlexValue appendValue(int tag, Object value) {
-        RelPtr p = append(KIND_VALUE, tag, ValueCodec.encode(value));
+        RelPtr p = append(KIND_VALUE, tag, ValueCodec.encode(value, encodeLimit(tag)));
         return value(p);
     }
 
@@ -145,8 +157,13 @@ public final class Arena {
      * @throws IllegalArgumentException for malformed JSON (nothing is appended)
      */
     public FlexValue appendJson(int tag, byte[] json) {
-        RelPtr p = append(KIND_VALUE, tag, ValueCodec.encodeJson(json));
+        RelPtr p = append(KIND_VALUE, tag, ValueCodec.encodeJson(json, encodeLimit(tag)));
         return value(p);
+    }
+
+    /** How many bytes an encoding for {@code tag} may grow to before it stops (so that no oversized copy is built). */
+    private long encodeLimit(int tag) {
+        return tag == 0 ? Long.MAX_VALUE : store.limits().valueBytes();
     }
 
     /** A view of the value a pointer names. */

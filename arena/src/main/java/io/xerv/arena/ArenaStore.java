@@ -43,6 +43,29 @@ public final class ArenaStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ArenaStore.class.getName());
 
     /**
+     * How much nodes may write into one arena: each value at most {@code valueBytes}, and all the
+     * entries they append together at most {@code dataBytes}. Entries the host writes (tag 0: the
+     * trigger's payload) do not count against the limits, though they take arena space.
+     *
+     * @param valueBytes the largest entry a node may append
+     * @param dataBytes the most bytes of entries (headers and padding included) nodes may append to one arena
+     */
+    public record Limits(long valueBytes, long dataBytes) {
+        /** No limits beyond what an arena can address. */
+        public static final Limits NONE = new Limits(Integer.MAX_VALUE - 8, Long.MAX_VALUE);
+
+        public Limits {
+            if (valueBytes < 1 || valueBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("valueBytes must be between 1 and " + (Integer.MAX_VALUE - 8)
+                        + ", was " + valueBytes);
+            }
+            if (dataBytes < 1) {
+                throw new IllegalArgumentException("dataBytes must be positive, was " + dataBytes);
+            }
+        }
+    }
+
+    /**
      * How a store sizes and keeps arenas.
      *
      * @param slotSize bytes per slab slot (an arena's size before it moves to its own file)
@@ -99,6 +122,7 @@ public final class ArenaStore implements AutoCloseable {
     private final ConcurrentLinkedQueue<Arena> finished = new ConcurrentLinkedQueue<>();
     private final AtomicInteger finishedCount = new AtomicInteger();
     private volatile boolean closed;
+    private volatile Limits limits = Limits.NONE;
 
     private ArenaStore(Path dir, Config config) {
         this.dir = dir;
@@ -125,6 +149,16 @@ public final class ArenaStore implements AutoCloseable {
     /** The directory this store manages. */
     public Path directory() {
         return dir;
+    }
+
+    /** Sets how much nodes may write into each arena of this store (applies to appends from now on). */
+    public void limits(Limits l) {
+        this.limits = java.util.Objects.requireNonNull(l, "limits");
+    }
+
+    /** How much nodes may write into each arena. */
+    public Limits limits() {
+        return limits;
     }
 
     /** This store's sizing and retention. */

@@ -28,6 +28,11 @@ public final class ArenaWriter implements OutputWriter {
     }
 
     @Override
+    public long maxValueBytes() {
+        return tag == 0 ? Long.MAX_VALUE : arena.store().limits().valueBytes();
+    }
+
+    @Override
     public Value write(Object value) {
         return arena.appendValue(tag, value);
     }

@@ -45,6 +45,10 @@ final class FlexWriter {
 
     private byte[] buf;
     private int pos;
+    /** The most bytes this encoding may take; set per encoding. */
+    private int limit = MAX_SIZE;
+
+    private static final int MAX_SIZE = Integer.MAX_VALUE - 8;
 
     // The stack of values waiting for their parent: type, minimal bit width (0..3 for 1..8 bytes),
     // the value (an integer, a double's raw bits, or the absolute position an offset type starts at)
@@ -60,6 +64,16 @@ final class FlexWriter {
 
     FlexWriter(int capacity) {
         buf = new byte[Math.max(64, capacity)];
+    }
+
+    /** Stops the next encodings once they need more than {@code bytes} (at most {@link #MAX_SIZE}). */
+    void limit(long bytes) {
+        limit = (int) Math.min(bytes, MAX_SIZE);
+    }
+
+    /** The size of the buffer now (for tests: how much an encoding built before it stopped). */
+    int bufferSize() {
+        return buf.length;
     }
 
     void clear() {
@@ -324,11 +338,16 @@ final class FlexWriter {
     }
 
     private void ensure(int more) {
-        if (pos + more > buf.length) {
-            long want = Math.max((long) buf.length * 2, (long) pos + more);
-            if (want > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("value too large to encode: over 2 GiB");
+        long need = (long) pos + more;
+        if (need > limit) {
+            // The buffer may be larger than the limit (an earlier encoding without one): check anyway.
+            if (limit < MAX_SIZE) {
+                throw ArenaLimitException.value(need, limit, true);
             }
+            throw new IllegalArgumentException("value too large to encode: over 2 GiB");
+        }
+        if (need > buf.length) {
+            long want = Math.min(Math.max((long) buf.length * 2, need), limit);
             buf = Arrays.copyOf(buf, (int) want);
         }
     }

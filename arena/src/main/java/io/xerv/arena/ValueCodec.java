@@ -57,9 +57,39 @@ public final class ValueCodec {
      * @return FlexBuffers bytes between position and limit; valid until this thread encodes again
      */
     public static ByteBuffer encode(Object value) {
+        return encode(value, Long.MAX_VALUE);
+    }
+
+    /**
+     * Encodes like {@link #encode(Object)}, but stops as soon as the encoding grows past {@code limit}
+     * bytes, before building (or copying) anything larger.
+     *
+     * @throws ArenaLimitException when the encoding would be larger than {@code limit}
+     */
+    public static ByteBuffer encode(Object value, long limit) {
         FlexWriter b = builder();
-        put(b, null, value);
-        return b.finish();
+        b.limit(limit);
+        try {
+            put(b, null, value);
+            return b.finish();
+        } finally {
+            b.limit(Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Encodes JSON text like {@link #encodeJson(byte[])}, stopping once the encoding grows past {@code limit}.
+     *
+     * @throws ArenaLimitException when the encoding would be larger than {@code limit}
+     */
+    public static ByteBuffer encodeJson(byte[] json, long limit) {
+        FlexWriter b = BUILDER.get();
+        b.limit(limit);
+        try {
+            return encodeJson(json);
+        } finally {
+            b.limit(Long.MAX_VALUE);
+        }
     }
 
     /**
@@ -138,6 +168,11 @@ public final class ValueCodec {
                     + loc.getColumnNr() + ": " + msg, e);
         }
         return new IllegalArgumentException("malformed JSON: " + e.getMessage(), e);
+    }
+
+    /** The size of this thread's encoding buffer (for tests). */
+    static int bufferSize() {
+        return BUILDER.get().bufferSize();
     }
 
     private static FlexWriter builder() {

@@ -19,4 +19,14 @@ public interface OutputWriter {
      * @throws IllegalStateException when the arena cannot grow to hold the value
      */
     Value write(Object value);
+
+    /**
+     * The largest value, in encoded bytes, that {@link #write} accepts ({@code Long.MAX_VALUE} without a
+     * limit). A node that builds a large value (joining strings, say) can stop once its value is bigger,
+     * rather than build it only to have it rejected; {@link #write} enforces the limit either way.
+     */
+    @Experimental
+    default long maxValueBytes() {
+        return Long.MAX_VALUE;
+    }
 }

@@ -44,6 +44,7 @@ final class ConcatNode extends StdNode {
         Value config = config(context);
         String sep = separator.text(config);
         StringBuilder sb = new StringBuilder();
+        long max = context.output().maxValueBytes();
         boolean first = true;
         for (Part p : parts) {
             Value v = p.field != null ? p.field.resolve(input) : p.literal.get(config);
@@ -55,6 +56,11 @@ final class ConcatNode extends StdNode {
             }
             sb.append(Values.toText(v));
             first = false;
+            if (sb.length() > max) {
+                // Each character is at least a byte: the text is already too large to write.
+                throw new NodeFailure("the joined text is over " + max + " bytes, the largest output a node may write"
+                        + " (limits.node_output_bytes)");
+            }
         }
         Map<String, Object> out = passthrough.bool(config) && input.type() == ValueType.MAP
                 ? Edits.copy(input) : new LinkedHashMap<>();

@@ -4,9 +4,10 @@ import io.xerv.plugin.Value;
 import io.xerv.plugin.ValueType;
 import io.xerv.plugin.Values;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+
 import java.util.Arrays;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A test on a node's input, used by {@code std::switch} and {@code std::loop}. Written in a flow either
@@ -203,7 +204,8 @@ public final class Condition {
         try {
             return Pattern.compile(operand.asString());
         } catch (PatternSyntaxException e) {
-            throw new NodeFailure("config '" + value.key() + "' resolved to a bad regular expression: " + e.getDescription());
+            throw new NodeFailure("config '" + value.key() + "' resolved to a bad regular expression '" + operand.asString()
+                    + "': " + e.getDescription());
         }
     }
 
@@ -268,7 +270,7 @@ public final class Condition {
                         try {
                             pattern = Pattern.compile(v.asString());
                         } catch (PatternSyntaxException e) {
-                            check.error(at, "bad regular expression: " + e.getDescription() + " near index " + e.getIndex());
+                            check.error(at, "bad regular expression '" + v.asString() + "': " + e.getDescription());
                         }
                     }
                 }

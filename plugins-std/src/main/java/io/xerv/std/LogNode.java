@@ -20,6 +20,9 @@ final class LogNode extends StdNode {
 
     static final String TYPE = "std::log";
 
+    /** The longest message a log line keeps, in characters (8 KiB of ASCII). */
+    static final int MAX_LINE = 8 << 10;
+
     private final Param message;
     private final NodeLog.Level level;
     private final Param includeInput;
@@ -41,8 +44,20 @@ final class LogNode extends StdNode {
         } else if (includeInput.bool(config)) {
             text = text + " input=" + Values.toJson(input);
         }
-        context.log().log(level, text);
+        context.log().log(level, cut(text, MAX_LINE));
         return Completion.out(input);
+    }
+
+    /**
+     * Cuts {@code text} after {@code max} characters, marking how many were cut: a huge input or resolved
+     * selector must not become a huge log line (the host cuts lines too, at {@code limits.log_line_bytes}).
+     */
+    static String cut(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int keep = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, keep) + "\u2026(truncated " + (text.length() - keep) + " characters)";
     }
 
     /** Creates {@code std::log} nodes. Stateless; thread-safe. */

@@ -73,4 +73,15 @@ class ConcatNodeTest {
         assertThat(errors(factory, config("parts", List.of(config("field", "a b"))))).extracting(e -> e.path())
                 .containsExactly("parts[0].field");
     }
+
+    @Test
+    void joiningPartsOverTheOutputLimitFailsBeforeTheWholeTextIsBuilt() throws Exception {
+        Value config = config("parts", List.of(config("field", "a"), config("field", "b"), config("field", "c")));
+        TestContext ctx = TestContext.of(Map.of("a", "a".repeat(600), "b", "b".repeat(600), "c", "c".repeat(600)))
+                .withMaxValueBytes(1000);
+        Completion c = run(create(factory, config), config, ctx);
+        assertThat(c.kind()).isEqualTo(Completion.Kind.FAIL);
+        assertThat(c.message()).isEqualTo("the joined text is over 1000 bytes, the largest output a node may write"
+                + " (limits.node_output_bytes)");
+    }
 }

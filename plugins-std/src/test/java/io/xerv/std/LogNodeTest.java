@@ -76,4 +76,21 @@ class LogNodeTest {
         node.execute(ctx);
         assertThat(ctx.lines()).extracting(TestContext.Line::message).containsExactly("m input=1");
     }
+
+    @Test
+    void aHugeLogLineIsTruncatedAndMarked() throws Exception {
+        String huge = "x".repeat(5_000_000);
+        TestContext ctx = runOn(config("message", huge), Map.of());
+        String line = ctx.lines().get(0).message();
+        assertThat(line).startsWith("x".repeat(LogNode.MAX_LINE))
+                .endsWith("\u2026(truncated " + (5_000_000 - LogNode.MAX_LINE) + " characters)");
+        assertThat(line.length()).isLessThan(LogNode.MAX_LINE + 64);
+    }
+
+    @Test
+    void aLineAtTheLimitIsKeptWhole() throws Exception {
+        String exact = "y".repeat(LogNode.MAX_LINE);
+        TestContext ctx = runOn(config("message", exact), Map.of());
+        assertThat(ctx.lines().get(0).message()).isEqualTo(exact);
+    }
 }

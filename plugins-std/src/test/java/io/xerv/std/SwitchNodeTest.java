@@ -263,7 +263,7 @@ class SwitchNodeTest {
     @Test
     void badRegexShouldBeAnError() {
         assertThat(errors(factory, cond("matches", "a", "(unclosed"))).containsExactly(
-                error("condition.value", "bad regular expression: Unclosed group near index 9"));
+                error("condition.value", "bad regular expression '(unclosed': missing closing )"));
         assertThat(errors(factory, cond("matches", "a", 5))).containsExactly(
                 error("condition.value", "expected a regular expression string, found int 5"));
     }
@@ -295,5 +295,21 @@ class SwitchNodeTest {
     @Test
     void configThatIsNotAMapShouldBeAnError() {
         assertThat(errors(factory, Values.of(List.of(1)))).contains(error("", "config must be a map, found list"));
+    }
+
+    @Test
+    void aBacktrackingRegexOnALongStringAnswersWithoutBacktracking() throws Exception {
+        // With a backtracking engine this pattern takes 2^n steps on n 'a's followed by a 'b'.
+        String evil = "a".repeat(100_000) + "b";
+        assertThat(port(cond("matches", "s", "^(a+)+$"), Map.of("s", evil))).isEqualTo("false");
+        assertThat(port(cond("matches", "s", "^(a|aa)+b$"), Map.of("s", evil))).isEqualTo("true");
+    }
+
+    @Test
+    void backreferencesAreRejectedAtDeployWithAClearError() {
+        assertThat(errors(factory, cond("matches", "a", "(x)\\1"))).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEqualTo("condition.value");
+            assertThat(e.message()).startsWith("bad regular expression '(x)\\1': ");
+        });
     }
 }

@@ -33,6 +33,7 @@ final class TestContext implements NodeContext {
     private int iteration;
     private Resumption resumption;
     private final List<Line> lines = new ArrayList<>();
+    private long maxValueBytes = Long.MAX_VALUE;
 
     private TestContext(Value input) {
         this.input = input;
@@ -46,6 +47,12 @@ final class TestContext implements NodeContext {
     /** The config the host resolved for this run (selectors already replaced). */
     TestContext withConfig(Value resolved) {
         this.config = resolved;
+        return this;
+    }
+
+    /** The largest value the output writer accepts (as the host's {@code limits.node_output_bytes}). */
+    TestContext withMaxValueBytes(long max) {
+        this.maxValueBytes = max;
         return this;
     }
 
@@ -125,7 +132,18 @@ final class TestContext implements NodeContext {
 
     @Override
     public OutputWriter output() {
-        return Values::of;
+        long max = maxValueBytes;
+        return new OutputWriter() {
+            @Override
+            public Value write(Object value) {
+                return Values.of(value);
+            }
+
+            @Override
+            public long maxValueBytes() {
+                return max;
+            }
+        };
     }
 
     @Override

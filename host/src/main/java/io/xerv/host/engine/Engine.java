@@ -54,7 +54,7 @@ public final class Engine implements AutoCloseable {
     final Vertx vertx;
     final ExecutorService workers;
     final LongSupplier clock;
-    private final ArenaStore arenas;
+    final ArenaStore arenas;
     final Wal wal;
     private final Map<UUID, TraceLog> unfinished;
     /** What the log held of each trace at start: unfinished ones whole, ended ones their start and end. */
@@ -64,6 +64,8 @@ public final class Engine implements AutoCloseable {
     final boolean waitsForLog;
     private volatile long recoveryMillis = -1;
     private final NodeRegistry registry;
+    /** The longest log line a node keeps (limits.log_line_bytes). */
+    final int logLineBytes;
     private final Linker linker;
     private final Context[] contexts;
     private final AtomicInteger next = new AtomicInteger();
@@ -84,6 +86,8 @@ public final class Engine implements AutoCloseable {
             lock.close();
             throw e;
         }
+        arenas.limits(new ArenaStore.Limits(config.limits().nodeOutputBytes(), config.limits().traceBytes()));
+        this.logLineBytes = config.limits().logLineBytes();
         // The log is streamed: each record lands in its trace's log, and an ended trace keeps little.
         TraceLog.Index index = new TraceLog.Index(id -> false);
         try {

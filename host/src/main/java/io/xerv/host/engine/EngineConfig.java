@@ -21,9 +21,35 @@ import java.util.function.LongSupplier;
  * @param clock the wall clock nodes see, in epoch millis
  * @param wal the write-ahead log's settings, durability among them
  * @param services what the host grants nodes (files, secrets, environment, network), handed to every factory
+ * @param limits how much one trace may write and log
  */
 public record EngineConfig(Path dataDir, ArenaStore.Config arenas, int eventLoops, NodeRegistry registry,
-                           LongSupplier clock, Wal.Config wal, HostServices services) {
+                           LongSupplier clock, Wal.Config wal, HostServices services, Limits limits) {
+
+    /**
+     * How much one trace may write and log.
+     *
+     * @param nodeOutputBytes the largest value a node may write into the trace's arena (encoded bytes)
+     * @param traceBytes the most bytes a trace's nodes may write into its arena, all values together
+     * @param logLineBytes the longest log line a node may keep; longer lines are cut and marked
+     */
+    public record Limits(long nodeOutputBytes, long traceBytes, int logLineBytes) {
+        /** 16 MiB per value, 256 MiB per trace, 8 KiB per log line. */
+        public static final Limits DEFAULT = new Limits(16L << 20, 256L << 20, 8 << 10);
+
+        public Limits {
+            if (nodeOutputBytes < 1 || nodeOutputBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("nodeOutputBytes must be between 1 and " + (Integer.MAX_VALUE - 8)
+                        + ", was " + nodeOutputBytes);
+            }
+            if (traceBytes < 1) {
+                throw new IllegalArgumentException("traceBytes must be positive, was " + traceBytes);
+            }
+            if (logLineBytes < 64) {
+                throw new IllegalArgumentException("logLineBytes must be at least 64, was " + logLineBytes);
+            }
+        }
+    }
 
     public EngineConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -32,6 +58,7 @@ public record EngineConfig(Path dataDir, ArenaStore.Config arenas, int eventLoop
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(wal, "wal");
         Objects.requireNonNull(services, "services");
+        Objects.requireNonNull(limits, "limits");
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1, was " + eventLoops);
         }
@@ -40,38 +67,44 @@ public record EngineConfig(Path dataDir, ArenaStore.Config arenas, int eventLoop
     /** Defaults: one event loop per core, the plugins on the class path, the system clock. */
     public static EngineConfig defaults(Path dataDir) {
         return new EngineConfig(dataDir, ArenaStore.Config.DEFAULT, Runtime.getRuntime().availableProcessors(),
-                NodeRegistry.load(), System::currentTimeMillis, Wal.Config.DEFAULT, HostServices.defaults());
+                NodeRegistry.load(), System::currentTimeMillis, Wal.Config.DEFAULT, HostServices.defaults(),
+                Limits.DEFAULT);
     }
 
     public EngineConfig withArenas(ArenaStore.Config a) {
-        return new EngineConfig(dataDir, a, eventLoops, registry, clock, wal, services);
+        return new EngineConfig(dataDir, a, eventLoops, registry, clock, wal, services, limits);
     }
 
     public EngineConfig withEventLoops(int n) {
-        return new EngineConfig(dataDir, arenas, n, registry, clock, wal, services);
+        return new EngineConfig(dataDir, arenas, n, registry, clock, wal, services, limits);
     }
 
     public EngineConfig withClock(LongSupplier c) {
-        return new EngineConfig(dataDir, arenas, eventLoops, registry, c, wal, services);
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, c, wal, services, limits);
     }
 
     public EngineConfig withRegistry(NodeRegistry r) {
-        return new EngineConfig(dataDir, arenas, eventLoops, r, clock, wal, services);
+        return new EngineConfig(dataDir, arenas, eventLoops, r, clock, wal, services, limits);
     }
 
     /** When WAL records become durable: fsync (default), batch:&lt;ms&gt;, or none (benchmarks only). */
     public EngineConfig withDurability(Durability d) {
-        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, wal.withDurability(d), services);
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, wal.withDurability(d), services, limits);
     }
 
     /** The write-ahead log's settings (durability, segment size, batch size). */
     public EngineConfig withWal(Wal.Config w) {
-        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, w, services);
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, w, services, limits);
     }
 
     /** What the host grants nodes. */
     public EngineConfig withServices(HostServices s) {
-        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, wal, s);
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, wal, s, limits);
+    }
+
+    /** How much one trace may write and log. */
+    public EngineConfig withLimits(Limits l) {
+        return new EngineConfig(dataDir, arenas, eventLoops, registry, clock, wal, services, l);
     }
 
     /** When WAL records become durable. */

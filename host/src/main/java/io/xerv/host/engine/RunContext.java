@@ -148,8 +148,9 @@ final class RunContext implements NodeContext {
         if (l == null) {
             int idx = node.index;
             // A blocking node logs from its worker thread: hand the line to the trace's context.
+            int max = run.engine.logLineBytes;
             log = l = (level, message) -> {
-                String line = level.name() + " " + message;
+                String line = level.name() + " " + capLine(String.valueOf(message), max);
                 if (io.vertx.core.Vertx.currentContext() == run.context) {
                     run.log(idx, line);
                 } else {
@@ -158,6 +159,33 @@ final class RunContext implements NodeContext {
             };
         }
         return l;
+    }
+
+    /**
+     * Cuts a log line to at most {@code max} bytes of UTF-8 plus a mark saying how many characters were
+     * cut, so that no node makes the trace's log (and whatever shows it) hold an arbitrarily long line.
+     * Reads only the kept prefix: a huge message costs no more than a short one.
+     */
+    static String capLine(String message, int max) {
+        int n = message.length();
+        if (n <= max / 3) {
+            return message; // fits whatever its characters
+        }
+        int bytes = 0;
+        int i = 0;
+        while (i < n) {
+            char c = message.charAt(i);
+            int w = c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isHighSurrogate(c) ? 4 : 3;
+            if (bytes + w > max) {
+                break;
+            }
+            bytes += w;
+            i += w == 4 ? 2 : 1;
+        }
+        if (i >= n) {
+            return message;
+        }
+        return message.substring(0, i) + "\u2026(truncated " + (n - i) + " characters)";
     }
 
     @Override

@@ -107,6 +107,22 @@ public final class TraceHandle {
         return reg;
     }
 
+    /**
+     * Calls {@code listener} on the trace's context each time the trace suspends ({@code SUSPENDED}) or
+     * is resumed ({@code RUNNING}); at once when it is already suspended. Lighter than {@link #observe}
+     * (no node reports): for what counts suspended traces apart. A trace has one such listener; setting
+     * another replaces it.
+     */
+    public void onSuspension(java.util.function.Consumer<TraceStatus> listener) {
+        Objects.requireNonNull(listener, "listener");
+        run.onSuccess(r -> onContext(() -> {
+            r.suspensions = listener;
+            if (r.state == TraceStatus.SUSPENDED) {
+                listener.accept(TraceStatus.SUSPENDED);
+            }
+        }));
+    }
+
     /** How many observers the trace has now (for tests and diagnostics). */
     public Future<Integer> observerCount() {
         return run.compose(r -> Future.future(p -> onContext(() -> p.complete(r.observerCount()))));

@@ -96,6 +96,8 @@ final class TraceRun {
     private TraceReport finalReport;
     /** Who hears this trace's changes, or null when no one does (the common case: one branch per change). */
     private TraceObserver[] observers;
+    /** Hears the trace suspend and resume (a pipeline's concurrency slots); null without one. */
+    java.util.function.Consumer<TraceStatus> suspensions;
     final Promise<TraceReport> completion = Promise.promise();
     Promise<TraceReport> settled = Promise.promise();
     /** As {@link #settled}, but completed as the trace ends, before its end record is durable. */
@@ -297,15 +299,13 @@ final class TraceRun {
         try {
             Frame f;
             while ((f = readyFrames.poll()) != null) {
+                // The trace's deadline holds for every node: checked before each one is dispatched.
+                if (!state.isFinal() && pastDeadline()) {
+                    readyFrames.addFirst(f);
+                    return;
+                }
                 if (++done % DRAIN_SLICE == 0) {
-                    // A long burst of inline work: check the trace's deadline, and let other traces on
-                    // this event loop run before continuing.
-                    if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
-                        readyFrames.addFirst(f);
-                        fail("execution timed out after " + flow.definition.settings().executionTimeoutMs()
-                                + " ms (settings.execution_timeout_ms)");
-                        return;
-                    }
+                    // A long burst of inline work: let other traces on this event loop run before continuing.
                     readyFrames.addFirst(f);
                     context.runOnContext(v -> drain());
                     return;
@@ -326,10 +326,22 @@ final class TraceRun {
             if (observers != null) {
                 statusChanged();
             }
+            if (suspensions != null) {
+                suspensions.accept(state);
+            }
             TraceReport r = report();
             settled.tryComplete(r);
             outcome.tryComplete(r);
         }
+    }
+
+    /** Fails the trace when it has run past its execution timeout; true when it did (or had already ended). */
+    private boolean pastDeadline() {
+        if (deadlineNanos != 0 && !state.isFinal() && System.nanoTime() - deadlineNanos > 0) {
+            fail("execution timed out after " + flow.definition.settings().executionTimeoutMs()
+                    + " ms (settings.execution_timeout_ms)");
+        }
+        return state.isFinal();
     }
 
     private void execute(Frame f, int i, int attempt, Resumption resumption) {
@@ -458,6 +470,13 @@ final class TraceRun {
                 && c.kind() != Completion.Kind.FAIL) {
             c = Completion.fail("took " + dt / 1_000_000 + " ms, more than timeout_ms " + n.timeoutMs);
         }
+        if (c.kind() == Completion.Kind.EMIT && !(c.value() instanceof FlexValue fv && fv.ptr() != null)) {
+            try {
+                c = Completion.emit(c.port(), inArena(i, c.value())); // a heap value: written here, within the limits
+            } catch (RuntimeException ex) {
+                c = Completion.fail(message(ex), ex);
+            }
+        }
         switch (c.kind()) {
             case EMIT -> {
                 FlexValue v = inArena(i, c.value());
@@ -482,7 +501,9 @@ final class TraceRun {
                 long doneMillis = n.pure ? startMillis : engine.clock.getAsLong();
                 append(new WalRecord.NodeDone(traceId, doneMillis, key, i, firedPort, v.ptr().offset(),
                         v.ptr().size(), attempt), forcible(), Engine.IGNORE);
-                proceed(f, i, firedPort, v);
+                if (!pastDeadline()) {
+                    proceed(f, i, firedPort, v);
+                }
                 releaseNode(f, i);
             }
             case FAIL -> failed(f, i, gen, attempt, c, key);
@@ -607,8 +628,16 @@ final class TraceRun {
         for (int e : n.out) {
             handled |= edges[e].fromPort.equals(NodeFactory.ERROR_PORT);
         }
+        FlexValue err = null;
         if (handled) {
-            FlexValue err = arena.appendValue(i + 1, Map.of("error", c.message(), "node", n.id, "attempts", attempt));
+            try {
+                err = arena.appendValue(i + 1, Map.of("error", c.message(), "node", n.id, "attempts", attempt));
+            } catch (io.xerv.arena.ArenaLimitException full) {
+                c = Completion.fail(c.message() + "; its error value did not fit either: " + full.getMessage());
+                handled = false;
+            }
+        }
+        if (handled) {
             output[i] = err;
             f.out[i] = err;
             if (observers != null) {
@@ -825,7 +854,13 @@ final class TraceRun {
 
     private void finishSplit(Frame.SplitRun run) {
         int s = run.node;
-        Value results = arena.appendValue(s + 1, java.util.Arrays.asList((Object[]) run.results));
+        Value results;
+        try {
+            results = arena.appendValue(s + 1, java.util.Arrays.asList((Object[]) run.results));
+        } catch (io.xerv.arena.ArenaLimitException full) {
+            fail("node '" + nodes[s].id + "' failed: its list of results does not fit: " + full.getMessage());
+            return;
+        }
         Frame f = run.frame;
         port[s] = "done";
         output[s] = results;
@@ -910,6 +945,9 @@ final class TraceRun {
             if (observers != null) {
                 statusChanged();
             }
+            if (suspensions != null) {
+                suspensions.accept(state);
+            }
             settled = Promise.promise();
             outcome = Promise.promise();
         }
@@ -917,7 +955,13 @@ final class TraceRun {
         if (f.gen[w.node()] != w.gen() || f.state[w.node()] != SUSPENDED) {
             releaseNode(f, w.node());
         } else {
-            FlexValue stored = data.isNull() ? null : inArena(w.node(), data);
+            FlexValue stored;
+            try {
+                stored = data.isNull() ? null : inArena(w.node(), data);
+            } catch (io.xerv.arena.ArenaLimitException full) {
+                fail("node '" + nodes[w.node()].id + "' failed: the data it was resumed with does not fit: " + full.getMessage());
+                return null;
+            }
             logArena();
             append(new WalRecord.TraceResumed(traceId, engine.clock.getAsLong(), hook, d,
                     stored == null ? 0 : stored.ptr().offset(), stored == null ? 0 : stored.ptr().size(), timedOut),

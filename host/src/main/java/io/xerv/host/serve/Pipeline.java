@@ -70,6 +70,8 @@ final class Pipeline {
         final Version version;
         final TraceHandle handle;
         final long startedAt;
+        /** Whether the trace holds one of the pipeline's running slots: not while it is suspended. */
+        final java.util.concurrent.atomic.AtomicBoolean holdsSlot = new java.util.concurrent.atomic.AtomicBoolean(true);
 
         Live(UUID traceId, Pipeline pipeline, Version version, TraceHandle handle, long startedAt) {
             this.traceId = traceId;
@@ -86,7 +88,10 @@ final class Pipeline {
     final List<Version> versions = new CopyOnWriteArrayList<>();
     volatile Version current;
     volatile FlowSettings settings;
+    /** Traces that hold a slot: accepted, not ended and not suspended. A resumed trace may take it over the limit. */
     final AtomicInteger running = new AtomicInteger();
+    /** Traces accepted and not ended, suspended ones included (what a drain waits for). */
+    final AtomicInteger alive = new AtomicInteger();
     final AtomicInteger queued = new AtomicInteger();
     private final MpmcArrayQueue<Pending> queue;
     final CircuitBreaker breaker;
@@ -266,8 +271,8 @@ final class Pipeline {
                 drainTimer = controller.engineRef().vertx().setTimer(Math.max(1, timeout), id -> {
                     synchronized (this) {
                         if (state == PipelineState.DRAINING) {
-                            LOG.warn("pipeline {}: drain timeout ({} ms) passed; cancelling its {} running traces",
-                                    name, timeout, running.get());
+                            LOG.warn("pipeline {}: drain timeout ({} ms) passed; cancelling its {} unfinished traces",
+                                    name, timeout, alive.get());
                             stop("pipeline '" + name + "' drain timed out");
                         }
                     }
@@ -297,7 +302,7 @@ final class Pipeline {
     }
 
     private void checkDrained() {
-        if (state == PipelineState.DRAINING && running.get() == 0 && queued.get() == 0) {
+        if (state == PipelineState.DRAINING && alive.get() == 0 && queued.get() == 0) {
             state = PipelineState.STOPPED;
             finishDrain();
         }
@@ -477,7 +482,9 @@ final class Pipeline {
             return;
         }
         Live live = new Live(h.traceId(), this, v, h, System.currentTimeMillis());
+        alive.incrementAndGet();
         controller.traceAccepted(live);
+        h.onSuspension(st -> slotChanged(live, st));
         h.started().onComplete(ar -> {
             if (ar.succeeded()) {
                 accepted.increment();
@@ -495,8 +502,26 @@ final class Pipeline {
         running.incrementAndGet();
         v.running.incrementAndGet();
         Live live = new Live(h.traceId(), this, v, h, 0);
+        alive.incrementAndGet();
         controller.traceAccepted(live);
+        h.onSuspension(st -> slotChanged(live, st));
         h.completion().onComplete(ar -> ended(live, ar));
+    }
+
+    /**
+     * A suspended trace (waiting for a decision, maybe for days) gives its slot back, so that it does not
+     * keep new traces out; resumed, it takes one again at once, even when that goes over
+     * {@code max_concurrent_executions} for a while: it was accepted already, and its decision must not wait.
+     */
+    private void slotChanged(Live live, TraceStatus st) {
+        if (st == TraceStatus.SUSPENDED) {
+            if (live.holdsSlot.compareAndSet(true, false)) {
+                running.decrementAndGet();
+                dispatch();
+            }
+        } else if (st == TraceStatus.RUNNING && live.holdsSlot.compareAndSet(false, true)) {
+            running.incrementAndGet();
+        }
     }
 
     private void ended(Live live, AsyncResult<TraceReport> ar) {
@@ -528,7 +553,10 @@ final class Pipeline {
         }
         controller.traceEnded(live, r, ar.cause());
         live.version.running.decrementAndGet();
-        running.decrementAndGet();
+        alive.decrementAndGet();
+        if (live.holdsSlot.getAndSet(false)) {
+            running.decrementAndGet();
+        }
         dispatch();
         if (live.version != current && live.version.running.get() == 0 && versions.remove(live.version)) {
             release(live.version);
@@ -561,7 +589,7 @@ final class Pipeline {
         }
         long n = ended.sum();
         return new PipelineInfo(name, cur.label, state, cur.flow.definition().description(),
-                cur.flow.definition().source(), vs, ts, breaker.state().label(), running.get(), queued.get(),
+                cur.flow.definition().source(), vs, ts, breaker.state().label(), alive.get(), queued.get(),
                 new PipelineInfo.Stats(accepted.sum(), completed.sum(), failed.sum(), cancelled.sum(), refused.sum(),
                         n == 0 ? 0 : endedMicros.sum() / n));
     }

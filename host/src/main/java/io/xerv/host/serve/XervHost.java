@@ -81,7 +81,7 @@ public final class XervHost implements AutoCloseable {
         // Engine.start takes the data directory's lock first: a second host on it fails here.
         Engine engine = Engine.start(adjust.apply(EngineConfig.defaults(config.dataDir()).withRegistry(config.policy().restrict(registry))
                 .withEventLoops(config.eventLoops()).withDurability(config.durability())
-                .withServices(config.hostServices())));
+                .withServices(config.hostServices()).withLimits(config.limits().engine())));
         try {
             ServeMetrics metrics = new ServeMetrics(engine);
             PipelineController controller = new PipelineController(engine, metrics, new PipelineController.Options(

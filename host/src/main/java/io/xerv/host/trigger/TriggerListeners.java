@@ -5,7 +5,6 @@ import io.xerv.host.flow.FlowError;
 import io.xerv.host.flow.TriggerDef;
 import io.xerv.plugin.HostServices;
 
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.InstantSource;
@@ -150,7 +149,7 @@ public final class TriggerListeners {
                 problems.add("params.pattern must not be empty");
             } else {
                 try {
-                    matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+                    matcher = Glob.compile(pattern);
                 } catch (PatternSyntaxException e) {
                     problems.add("params.pattern '" + pattern + "' is not a valid glob: " + e.getDescription()
                             + " near index " + e.getIndex());
