@@ -124,8 +124,15 @@ public final class ValueCodec {
     }
 
     private static IllegalArgumentException jsonError(IOException e) {
-        if (e instanceof StreamConstraintsException) {
-            return new IllegalArgumentException("JSON nested deeper than " + MAX_JSON_DEPTH + " levels", e);
+        if (e instanceof StreamConstraintsException sce) {
+            // Jackson's limits: nesting (ours), and the length of one number, string or name.
+            if (sce.getOriginalMessage().contains("nesting depth")) {
+                return new IllegalArgumentException("JSON nested deeper than " + MAX_JSON_DEPTH + " levels", e);
+            }
+            var loc = sce.getLocation();
+            String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            String msg = sce.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+            return new IllegalArgumentException("malformed JSON" + at + ": " + msg, e);
         }
         if (e instanceof JsonParseException jpe) {
             var loc = jpe.getLocation();
