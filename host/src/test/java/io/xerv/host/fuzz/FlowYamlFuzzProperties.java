@@ -11,6 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +61,7 @@ class FlowYamlFuzzProperties {
 
     @Property
     @Tag("soak")
+    @AddLifecycleHook(SoakBudget.class)
     void soakFlowYaml(@ForAll("anyFlow") String yaml) {
         check(yaml);
     }

@@ -8,6 +8,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -99,6 +100,7 @@ class ServeConfigFuzzProperties {
 
     @Property
     @Tag("soak")
+    @AddLifecycleHook(SoakBudget.class)
     void soakServeConfig(@ForAll("anyConfig") String yaml) {
         check(yaml, base);
     }

@@ -14,6 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -110,12 +111,14 @@ class WebhookBodyFuzzProperties {
 
     @Property
     @Tag("soak")
+    @AddLifecycleHook(SoakBudget.class)
     void soakJsonIngress(@ForAll("bodies") byte[] body) {
         checkEncoding(body);
     }
 
     @Property
     @Tag("soak")
+    @AddLifecycleHook(SoakBudget.class)
     void soakWebhook(@ForAll("bodies") byte[] body) throws Exception {
         checkWebhook(body);
     }

@@ -11,6 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tag;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * flipped, bytes overwritten or a tail cut. {@link WalFrameContract} is the contract each checks.
  *
  * <p>Each target runs twice: a few hundred tries in the default build, and with the {@code soak} tag
- * for {@code jqwik.tries.default} tries ({@code ./mvnw -Psoak verify -pl wal}).
+ * for a {@link SoakBudget} of tries or time ({@code ./mvnw -Psoak verify -pl wal}).
  */
 class WalFrameFuzzProperties {
 
@@ -63,22 +64,25 @@ class WalFrameFuzzProperties {
         flippedBit(records, segment, bitSeed);
     }
 
-    // ---- the same targets for the soak run (tries from jqwik.tries.default) ----
+    // ---- the same targets for the soak run, within a SoakBudget ----
 
     @Property
     @Tag("soak")
+    @AddLifecycleHook(SoakBudget.class)
     void soakRandomBytes(@ForAll("randomBytes") byte[] bytes, @ForAll("segments") int segment) {
         WalFrameContract.scan(bytes, segment);
     }
 
     @Property
     @Tag("soak")
+    @AddLifecycleHook(SoakBudget.class)
     void soakSealedGarbageFrames(@ForAll("sealedGarbage") byte[] bytes, @ForAll("segments") int segment) {
         WalFrameContract.scan(reseal(bytes, segment), segment);
     }
 
     @Property
     @Tag("soak")
+    @AddLifecycleHook(SoakBudget.class)
     void soakMutatedSegments(@ForAll("segmentsOfRecords") List<WalRecord> records, @ForAll("segments") int segment,
             @ForAll("mutations") Mutation mutation) {
         mutatedSegment(records, segment, mutation);
@@ -86,6 +90,7 @@ class WalFrameFuzzProperties {
 
     @Property
     @Tag("soak")
+    @AddLifecycleHook(SoakBudget.class)
     void soakFlippedBits(@ForAll("segmentsOfRecords") List<WalRecord> records, @ForAll("segments") int segment,
             @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int bitSeed) {
         flippedBit(records, segment, bitSeed);
