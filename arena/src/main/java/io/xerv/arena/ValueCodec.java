@@ -103,8 +103,12 @@ public final class ValueCodec {
 
     private static IllegalArgumentException duplicate(JsonParser p, String key) {
         var loc = p.currentLocation();
+        // The key comes from the sender: escaped, so that the message stays one line, and cut short.
+        int cut = key.length() <= 64 ? key.length() : Character.isHighSurrogate(key.charAt(63)) ? 63 : 64;
+        StringBuilder quoted = new StringBuilder();
+        Values.appendJsonString(quoted, key.substring(0, cut));
         return new IllegalArgumentException("malformed JSON at line " + loc.getLineNr() + ", column " + loc.getColumnNr()
-                + ": Duplicate field '" + key + "'");
+                + ": Duplicate field '" + quoted.substring(1, quoted.length() - 1) + (cut < key.length() ? "...'" : "'"));
     }
 
     private static ByteBuffer encodeJson(JsonParser p) throws IOException {

@@ -48,6 +48,25 @@ class FuzzFindingsTest {
     }
 
     @Test
+    void aDuplicateKeyIsQuotedOnOneLineInTheRefusal() {
+        byte[] body = "{\"a\\n\\\"b\":1,\"a\\n\\\"b\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> ValueCodec.encodeJson(body))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("malformed JSON at line 1, column 23: Duplicate field 'a\\n\\\"b'");
+    }
+
+    @Test
+    void aLongDuplicateKeyIsCutInTheRefusal() {
+        String key = "k".repeat(40_000);
+        byte[] body = ("{\"" + key + "\":1,\"" + key + "\":2}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> ValueCodec.encodeJson(body))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(": Duplicate field '" + "k".repeat(64) + "...'");
+    }
+
+    @Test
     void aNumberTooLongForTheJsonParserIsMalformedJsonNotNesting() {
         byte[] body = ("{\"n\":" + "9".repeat(5000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
