@@ -168,6 +168,12 @@ public final class ValueCodec {
                 JsonToken n;
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String k = p.currentName();
+                    if (k.indexOf('\0') >= 0) {
+                        // FlexBuffers keys end at a zero byte: the key would change, and could collide.
+                        var loc = p.currentLocation();
+                        throw new IllegalArgumentException("malformed JSON at line " + loc.getLineNr() + ", column "
+                                + loc.getColumnNr() + ": a field name may not contain U+0000");
+                    }
                     if (many == null && count < SCANNED_KEYS) {
                         String[] keys = stack.keys;
                         for (int i = from; i < from + count; i++) {

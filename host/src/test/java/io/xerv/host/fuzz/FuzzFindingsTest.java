@@ -67,6 +67,24 @@ class FuzzFindingsTest {
     }
 
     @Test
+    void aFieldNameWithANulCharacterIsRefusedNotTruncatedIntoADuplicate() {
+        byte[] body = "{\"\":true,\"\\u0000\":0}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> ValueCodec.encodeJson(body))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(": a field name may not contain U+0000");
+    }
+
+    @Test
+    void aFlowYamlSyntaxErrorIsOneLine() {
+        io.xerv.host.flow.FlowException e = catchThrowableOfType(io.xerv.host.flow.FlowException.class,
+                () -> io.xerv.host.flow.FlowLoader.parse("f.yaml", "- & ", FlowYamlFuzzProperties.REGISTRY));
+
+        assertThat(e.errors()).hasSize(1);
+        assertThat(e.errors().getFirst().toString()).startsWith("f.yaml:1:").doesNotContain("\n");
+    }
+
+    @Test
     void aNumberTooLongForTheJsonParserIsMalformedJsonNotNesting() {
         byte[] body = ("{\"n\":" + "9".repeat(5000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
