@@ -133,8 +133,12 @@ public final class ValueCodec {
 
     private static IllegalArgumentException duplicate(JsonParser p, String key) {
         var loc = p.currentLocation();
+        // The key comes from the sender: escaped, so that the message stays one line, and cut short.
+        int cut = key.length() <= 64 ? key.length() : Character.isHighSurrogate(key.charAt(63)) ? 63 : 64;
+        StringBuilder quoted = new StringBuilder();
+        Values.appendJsonString(quoted, key.substring(0, cut));
         return new IllegalArgumentException("malformed JSON at line " + loc.getLineNr() + ", column " + loc.getColumnNr()
-                + ": Duplicate field '" + key + "'");
+                + ": Duplicate field '" + quoted.substring(1, quoted.length() - 1) + (cut < key.length() ? "...'" : "'"));
     }
 
     private static ByteBuffer encodeJson(JsonParser p) throws IOException {
@@ -154,8 +158,15 @@ public final class ValueCodec {
     }
 
     private static IllegalArgumentException jsonError(IOException e) {
-        if (e instanceof StreamConstraintsException) {
-            return new IllegalArgumentException("JSON nested deeper than " + MAX_JSON_DEPTH + " levels", e);
+        if (e instanceof StreamConstraintsException sce) {
+            // Jackson's limits: nesting (ours), and the length of one number, string or name.
+            if (sce.getOriginalMessage().contains("nesting depth")) {
+                return new IllegalArgumentException("JSON nested deeper than " + MAX_JSON_DEPTH + " levels", e);
+            }
+            var loc = sce.getLocation();
+            String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            String msg = sce.getOriginalMessage().replaceAll(", from `[^`]*`", "");
+            return new IllegalArgumentException("malformed JSON" + at + ": " + msg, e);
         }
         if (e instanceof JsonParseException jpe) {
             var loc = jpe.getLocation();
@@ -192,6 +203,12 @@ public final class ValueCodec {
                 JsonToken n;
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String k = p.currentName();
+                    if (k.indexOf('\0') >= 0) {
+                        // FlexBuffers keys end at a zero byte: the key would change, and could collide.
+                        var loc = p.currentLocation();
+                        throw new IllegalArgumentException("malformed JSON at line " + loc.getLineNr() + ", column "
+                                + loc.getColumnNr() + ": a field name may not contain U+0000");
+                    }
                     if (many == null && count < SCANNED_KEYS) {
                         String[] keys = stack.keys;
                         for (int i = from; i < from + count; i++) {

@@ -117,7 +117,8 @@ final class YamlTree {
             return t.convert(root.get(), 1);
         } catch (MarkedYamlEngineException e) {
             Mark m = e.getProblemMark().or(e::getContextMark).map(t::mark).orElse(Mark.start(file));
-            String problem = e.getProblem() != null ? e.getProblem().strip() : "";
+            // One line per error: the YAML library's messages may break lines.
+            String problem = e.getProblem() != null ? e.getProblem().strip().replaceAll("\\s*\\R\\s*", " ") : "";
             String context = e.getContext() != null ? e.getContext().strip() : "";
             if (problem.isEmpty() || (problem.startsWith("but ") && !context.isEmpty())) {
                 problem = context + (problem.isEmpty() ? "" : ", " + problem);

@@ -223,6 +223,9 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
      * the same helpers and error format.
      */
     static final class Parser {
+        /** Nesting of maps and lists a config file may have; far more than any real config needs. */
+        static final int MAX_DEPTH = 64;
+
         private final String file;
         private final Path base;
         private final List<String> problems = new ArrayList<>();
@@ -235,8 +238,23 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
         ServeConfig parse(String text) throws ConfigException {
             Node root;
             try {
-                root = new Compose(LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false).build())
-                        .composeString(text).orElse(null);
+                LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(false).build();
+                // The composer recurses once per level: refuse deep nesting before it runs out of stack.
+                int depth = 0;
+                for (org.snakeyaml.engine.v2.events.Event e : new org.snakeyaml.engine.v2.api.lowlevel.Parse(settings).parseString(text)) {
+                    switch (e.getEventId()) {
+                        case MappingStart, SequenceStart -> {
+                            if (++depth > MAX_DEPTH) {
+                                throw new ConfigException(List.of(at(e.getStartMark().orElse(null))
+                                        + "nesting is deeper than " + MAX_DEPTH + " levels"));
+                            }
+                        }
+                        case MappingEnd, SequenceEnd -> depth--;
+                        default -> {
+                        }
+                    }
+                }
+                root = new Compose(settings).composeString(text).orElse(null);
             } catch (MarkedYamlEngineException e) {
                 Mark m = e.getProblemMark().orElse(null);
                 throw new ConfigException(List.of(at(m) + "malformed YAML: " + e.getProblem()));
@@ -476,7 +494,13 @@ public record ServeConfig(String host, int port, int eventLoops, long bodyLimitB
                 problem(n, what + " must be a path");
                 return null;
             }
-            Path p = Path.of(s);
+            Path p;
+            try {
+                p = Path.of(s);
+            } catch (java.nio.file.InvalidPathException e) {
+                problem(n, what + " is not a valid path: " + e.getReason());
+                return null;
+            }
             return p.isAbsolute() ? p : base.resolve(p).normalize();
         }
 
