@@ -38,7 +38,7 @@ class BackpressureTest {
         // Each trace of "busy" runs (holds its slot) until the test answers its outbound call.
         List<HttpServerRequest> calls = new CopyOnWriteArrayList<>();
         HttpServer gate = vertx.createHttpServer().requestHandler(calls::add).listen(0, "127.0.0.1").await();
-        try (ServeHarness h = ServeHarness.start(vertx, data)) {
+        try (ServeHarness h = ServeHarness.start(vertx, data, c -> c.withNetwork(NetworkEgressTest.LOOPBACK))) {
             HttpResponse<Buffer> d = h.sendYaml(HttpMethod.POST, "/api/v1/pipelines", """
                     name: busy
                     triggers:
